@@ -1,0 +1,1 @@
+"""Answering: the safety layer, then the offline or LLM composer, behind one `Assistant`."""

@@ -1,0 +1,216 @@
+"""The one answering path shared by the CLI and the web app: safety → retrieve → compose → cite.
+
+`Assistant.stream()` yields text as it is produced and finally the `Answer` object;
+`Assistant.answer()` returns just the `Answer`. The CLI prints `Answer.contract()`, the app
+renders the same object, so both always agree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from typing import Iterator
+
+from bot import jurisdictions, safety
+from bot.answer import offline
+from bot.answer.phrases import detect_lang, phrase
+from bot.config import Settings
+from bot.errors import LLMUnavailable
+from bot.models import Answer, Resource, SafetyFlags, ScoredChunk
+from bot.retrieval import HybridSearch
+from ingest.embed import Embedder, get_embedder
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e]")
+_FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|what if|and in|and for|same for|y en|y si|¿?y|那)\b", re.I)
+_HARM = re.compile(r"\b(posted|shared|leaked|sent|spread|threaten\w*|blackmail\w*|sextort\w*|made|"
+                   r"uploaded|deepfake\w*|published|extort\w*)\b", re.I)
+_LEGAL = re.compile(r"\b(law|laws|legal|illegal|crime|criminal|sue|suing|lawsuit|statute|rights?|"
+                    r"press charges|prosecut\w*)\b", re.I)
+
+
+def clean(text: str) -> str:
+    """Drop control and direction-override characters; normalise Unicode; trim."""
+    return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+
+
+class Assistant:
+    """Holds the loaded model, index and classifier; answers any number of questions."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None,
+                 search: HybridSearch | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder()
+        self.search = search or HybridSearch(settings, self.embedder)
+        self.classifier = safety.SafetyClassifier(self.embedder)
+        self.llm = None
+        if settings.llm_enabled:
+            from bot.answer.llm import LLMComposer
+            self.llm = LLMComposer(settings)
+
+    # -- helplines --------------------------------------------------------------------------
+    def record(self, source_id: str) -> dict | None:
+        entry = self.search.sources().get(source_id)
+        return (entry or {}).get("meta", {}).get("record")
+
+    def route(self, flag: str, place: str | None) -> list[Resource]:
+        """Directory records knowledge/routes.yaml names for a flag in a place."""
+        routes = (self.search.manifest.get("routes") or {}).get(flag) or {}
+        keys = [place, place.split("-")[0] if place else None, "default"]
+        for key in keys:
+            if key and routes.get(key):
+                return [r for r in (self.resource(rid) for rid in routes[key]) if r]
+        return []
+
+    def resource(self, source_id: str) -> Resource | None:
+        rec = self.record(source_id)
+        if not rec:
+            return None
+        return Resource(id=rec["id"], name=rec["name"], phone=rec.get("phone") or None,
+                        sms=rec.get("sms") or None, url=rec.get("url") or None,
+                        hours=rec.get("hours") or None)
+
+    # -- answering --------------------------------------------------------------------------
+    def answer(self, question: str, **kwargs) -> Answer:
+        result = None
+        for item in self.stream(question, **kwargs):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(self, question: str, *, jurisdiction: str | None = None, lang: str | None = None,
+               persona: str = "victim", history: list[str] | None = None,
+               qid: str | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces as they are ready, then the finished Answer."""
+        text = clean(question)
+        lang = lang or detect_lang(text)
+        history = [clean(h) for h in (history or []) if h and clean(h)]
+        place = jurisdictions.normalise(jurisdiction)
+        if not text:
+            ans = Answer(id=qid, answer=phrase("empty", lang), lang=lang,
+                         resources=self.route("help", place), grounded=False)
+            yield ans.answer
+            yield ans
+            return
+        notes = [phrase("too_long", lang)] if len(text) > MAX_QUESTION else []
+        text = text[:MAX_QUESTION]
+        flags = safety.check(text, self.classifier)
+        if self.settings.log_conversations:
+            log.info("question %s: %r", qid, text)
+        log.debug("safety flags %s for question %s", flags.model_dump(), qid)
+
+        blocks: list[str] = []
+        resources: list[Resource] = []
+        place = place or jurisdictions.detect(text)
+        for flag in ("crisis", "danger"):
+            if getattr(flags, flag):
+                routed = self.route(flag, place)
+                blocks.append(_block(phrase(flag, lang), routed))
+                resources += routed
+        if flags.misuse or flags.injection:
+            reply = phrase("refuse" if flags.misuse else "injection", lang)
+            ans = Answer(id=qid, answer="\n\n".join([*blocks, reply]), safety=flags, refused=True,
+                         lang=lang, resources=_dedupe(resources), grounded=False)
+            yield ans.answer
+            yield ans
+            return
+        if flags.minor:
+            routed = self.route("minor", place)
+            blocks.append(_block(phrase("minor", lang), routed) + "\n" + phrase("minor_adult_tools", lang))
+            resources += routed
+        if flags.image_request:
+            blocks.append(phrase("image", lang))
+        prefix = "\n\n".join(blocks)
+        if prefix:
+            yield prefix + "\n\n"  # crisis help reaches the screen before anything else
+
+        query, place = self._contextualise(text, history, place)
+        hits = self.search.search(query, k=8, jurisdiction=place, lang=lang)
+        if flags.minor:  # adult-only tools are not the route for images of under-18s
+            hits = [h for h in hits if h.chunk.audience != "adult"]
+        grounded = self._grounded(hits, lang)
+        body, cites, mode, notice = "", offline.CitationList(), "offline", None
+        if grounded:
+            steps = self._steps(hits, flags)
+            validate = bool(_HARM.search(text)) and not (flags.crisis or flags.danger)
+            if self.llm:
+                try:
+                    body, cites = yield from self.llm.generate(text, hits, steps, persona, lang, prefix)
+                    mode = "llm"
+                except LLMUnavailable as exc:
+                    notice = phrase("llm_bad_citations" if "citation" in str(exc) else "llm_failed", lang)
+                    log.warning("LLM fallback: %s", exc)
+                    yield "\n\n" + notice + "\n\n"
+            if mode == "offline":
+                body = offline.compose(text, hits, steps, persona, lang, validate, cites)
+                yield body
+            resources += [r for h in hits if h.chunk.kind == "directory"
+                          for r in [self.resource(h.chunk.source_id)] if r][:3]
+            resources += self.route("help", place)
+        else:
+            body = phrase("not_found", lang)
+            resources += self.route("help", place)
+            yield body
+        tail = []
+        if grounded and not place and _LEGAL.search(query) and not any(
+                jurisdictions.detect(h) for h in history):
+            tail.append(phrase("ask_place", lang))
+        shown = len(_dedupe(resources[:0] + [r for r in resources if r.name in prefix]))
+        resources = _dedupe(resources)[:max(5, shown)]
+        rest = [r for r in resources if r.name not in prefix]
+        if rest:
+            tail.insert(0, _block(phrase("help", lang), rest))
+        if tail:
+            yield "\n\n" + "\n\n".join(tail)
+        full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
+        yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
+                     safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
+                     notice=notice)
+
+    def _contextualise(self, text: str, history: list[str], place: str | None) -> tuple[str, str | None]:
+        """Follow-ups ("what about Texas?") inherit the topic of the previous question."""
+        if history and (_FOLLOW_UP.search(text) or len(text.split()) <= 4):
+            previous = history[-1]
+            place = jurisdictions.detect(text) or place or jurisdictions.detect(previous)
+            for name in [jurisdictions.name_of(c) for c in filter(None, [jurisdictions.detect(previous)])]:
+                previous = re.sub(re.escape(name), "", previous, flags=re.I)
+            return f"{previous} {text}", place
+        return text, place
+
+    def _grounded(self, hits: list[ScoredChunk], lang: str) -> bool:
+        if not hits:
+            return False
+        best = max((h.dense or 0.0) for h in hits)
+        if best >= self.settings.min_relevance:
+            return True
+        return lang != "en" and any(h.chunk.lang == lang for h in hits[:3])
+
+    def _steps(self, hits: list[ScoredChunk], flags: SafetyFlags):
+        for hit in hits[:4]:
+            c = hit.chunk
+            if c.kind == "guide" and not (flags.minor and c.audience == "adult"):
+                steps = offline.guide_steps(self.search.chunks_of(c.source_id))
+                if steps:
+                    return steps
+        return []
+
+
+def _dedupe(resources: list[Resource]) -> list[Resource]:
+    seen, out = set(), []
+    for r in resources:
+        if r.name not in seen:
+            seen.add(r.name)
+            out.append(r)
+    return out
+
+
+def _block(text: str, resources: list[Resource]) -> str:
+    return "\n".join([text, *(_resource_line(r) for r in resources)])
+
+
+def _resource_line(r: Resource) -> str:
+    bits = [b for b in (r.phone, r.sms, r.url, r.hours) if b]
+    return f"- {r.name}" + (f": {' · '.join(bits)}" if bits else "")

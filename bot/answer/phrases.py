@@ -1,0 +1,122 @@
+"""The fixed sentences of Recourse's voice, in each language we answer in.
+
+Wording only: no phone numbers, statute numbers or addresses (those come from knowledge/).
+Every function takes `lang` and falls back to English.
+"""
+
+from __future__ import annotations
+
+import re
+
+PHRASES: dict[str, dict[str, str]] = {
+    "en": {
+        "crisis": "I'm really glad you told me. Your safety matters more than anything else here. "
+                  "Please reach out right now — you don't have to go through this alone:",
+        "danger": "If you are in danger right now, call emergency services first. When you are "
+                  "safe, these people can help:",
+        "minor": "Because someone under 18 is involved, there are special protections. Please do "
+                 "not copy, forward, screenshot or save the images — even to report them. Tell a "
+                 "trusted adult, and use these services made for young people:",
+        "minor_adult_tools": "Tools for adults, such as StopNCII, are not the right route for "
+                             "images of someone under 18.",
+        "refuse": "I can't help with that. Recourse only helps people protect themselves and "
+                  "others from image-based abuse — it never helps create, find, identify or spread "
+                  "intimate images of anyone.",
+        "injection": "I can't change how I work. I'm here to help with image-based abuse: your "
+                     "rights, reporting and getting images taken down. What would you like to know?",
+        "image": "Please don't upload, send or share any images with me — I can't look at them, "
+                 "and I never accept them. Keeping images off chat tools protects you. Hashing tools "
+                 "like StopNCII and Take It Down work on your own device, so your pictures never "
+                 "leave it.",
+        "validate": "I'm sorry this is happening to you. It is not your fault, and there are "
+                    "things you can do.",
+        "found": "Here is what my sources say:",
+        "steps": "What you can do next:",
+        "help": "People who can help:",
+        "not_found": "I could not find this in my sources, so I don't want to guess. Could you "
+                     "rephrase your question or tell me more (for example, where you live or which "
+                     "website is involved)? You can also talk to a person:",
+        "empty": "I'm here to help. Tell me what happened or what you'd like to know — for "
+                 "example, how to get images removed, or what the law says where you live.",
+        "too_long": "Your message was very long, so I read the first part of it.",
+        "ask_place": "Laws differ from place to place. Which state or country are you in? I can "
+                     "then show you the law that applies to you.",
+        "llm_failed": "The AI model could not be reached, so this answer was put together "
+                      "directly from my sources.",
+        "llm_bad_citations": "The AI model's answer did not cite my sources correctly, so this "
+                             "answer was put together directly from my sources.",
+        "sources": "Sources",
+        "verified": "last verified",
+    },
+    "es": {
+        "crisis": "Me alegra que me lo hayas dicho. Tu seguridad es lo más importante. Por favor, "
+                  "busca ayuda ahora mismo; no tienes que pasar por esto sola ni solo:",
+        "danger": "Si estás en peligro ahora mismo, llama primero a emergencias. Cuando estés a "
+                  "salvo, estas personas pueden ayudarte:",
+        "minor": "Como hay una persona menor de 18 años, hay protecciones especiales. No copies, "
+                 "reenvíes ni guardes las imágenes, ni siquiera para denunciarlas. Habla con un "
+                 "adulto de confianza y usa estos servicios para jóvenes:",
+        "minor_adult_tools": "Las herramientas para adultos, como StopNCII, no son la vía correcta "
+                             "para imágenes de menores de 18 años.",
+        "refuse": "No puedo ayudar con eso. Recourse solo ayuda a proteger a las personas del abuso "
+                  "con imágenes íntimas; nunca ayuda a crear, buscar, identificar ni difundir "
+                  "imágenes íntimas de nadie.",
+        "injection": "No puedo cambiar mi forma de trabajar. Estoy aquí para ayudar con el abuso "
+                     "con imágenes íntimas: tus derechos, cómo denunciar y cómo retirar imágenes.",
+        "image": "Por favor, no me envíes ni subas imágenes: no puedo verlas y nunca las acepto. "
+                 "Las herramientas de huella digital (hash) como StopNCII y Take It Down funcionan "
+                 "en tu propio dispositivo.",
+        "validate": "Siento mucho que te esté pasando esto. No es tu culpa y hay cosas que puedes hacer.",
+        "found": "Esto es lo que dicen mis fuentes:",
+        "steps": "Qué puedes hacer ahora:",
+        "help": "Quién puede ayudarte:",
+        "not_found": "No encontré esto en mis fuentes y no quiero adivinar. ¿Puedes reformular tu "
+                     "pregunta o contarme más? También puedes hablar con una persona:",
+        "empty": "Estoy aquí para ayudarte. Cuéntame qué pasó o qué quieres saber.",
+        "too_long": "Tu mensaje era muy largo; leí la primera parte.",
+        "ask_place": "Las leyes cambian según el lugar. ¿En qué estado o país estás?",
+        "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
+        "llm_bad_citations": "La respuesta del modelo de IA no citaba bien mis fuentes; esta respuesta sale directamente de ellas.",
+        "sources": "Fuentes",
+        "verified": "verificado",
+    },
+    "zh-TW": {
+        "crisis": "謝謝你願意說出來。你的安全比什麼都重要。請現在就聯絡能幫助你的人，你不必獨自面對：",
+        "danger": "如果你現在有危險，請先撥打緊急電話。安全之後，這些單位可以幫助你：",
+        "minor": "因為涉及未滿18歲的人，有特別的保護。請不要複製、轉傳、截圖或保存這些影像，即使是為了檢舉。"
+                 "請告訴信任的大人，並使用這些專為年輕人提供的服務：",
+        "minor_adult_tools": "StopNCII 等成人工具不適用於未滿18歲者的影像。",
+        "refuse": "我無法協助這件事。Recourse 只幫助人們保護自己與他人免於影像性暴力，絕不協助製作、尋找、辨識或散布任何人的私密影像。",
+        "injection": "我無法改變我的運作方式。我可以協助你了解權利、如何檢舉以及如何移除影像。",
+        "image": "請不要上傳或傳送任何影像給我，我無法查看，也從不接受影像。StopNCII 和 Take It Down 等雜湊工具只在你自己的裝置上運作。",
+        "validate": "很遺憾你遇到這件事。這不是你的錯，你有可以採取的行動。",
+        "found": "我的資料來源說明如下：",
+        "steps": "接下來你可以做的事：",
+        "help": "可以求助的單位：",
+        "not_found": "我在資料來源中找不到這個問題的答案，不想亂猜。可以換個方式描述或告訴我更多嗎？你也可以向專人求助：",
+        "empty": "我在這裡幫你。請告訴我發生了什麼事，或你想知道什麼。",
+        "too_long": "你的訊息很長，我先閱讀了前面的部分。",
+        "ask_place": "各地法律不同。請問你在哪個國家或地區？",
+        "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",
+        "llm_bad_citations": "AI 模型的回答沒有正確引用資料來源，這個回答直接取自我的資料來源。",
+        "sources": "資料來源",
+        "verified": "最後查核",
+    },
+}
+
+
+def phrase(key: str, lang: str = "en") -> str:
+    return PHRASES.get(lang, PHRASES["en"]).get(key) or PHRASES["en"][key]
+
+
+_SPANISH = re.compile(r"\b(qué|que|cómo|como|mis|fotos|ayuda|puedo|hacer|permiso|íntimas|sin|por|"
+                      r"denunciar|quiero|tengo|mi|una|un|hombre|mujer|ella|él|está|estoy)\b", re.I)
+
+
+def detect_lang(text: str) -> str:
+    """A cheap guess at the message's language: zh-TW, es or en."""
+    if re.search(r"[\u3400-\u9fff]", text):
+        return "zh-TW"
+    if len(_SPANISH.findall(text)) >= 2 or re.search(r"[¿¡ñ]", text):
+        return "es"
+    return "en"

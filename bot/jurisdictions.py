@@ -1,0 +1,88 @@
+"""Jurisdiction codes, their names, and spotting a place named in a question.
+
+Names, not law: which statutes apply lives in knowledge/. This only maps "Texas" to "US-TX".
+"""
+
+from __future__ import annotations
+
+import re
+
+US_STATES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}
+OTHER = {
+    "GB-EAW": "England and Wales", "GB-SCT": "Scotland", "GB-NIR": "Northern Ireland",
+    "AU": "Australia", "CA": "Canada", "EU": "European Union", "TW": "Taiwan", "KR": "South Korea",
+}
+# Extra ways people name a place (longest match wins, so "West Virginia" beats "Virginia").
+_ALIASES = {
+    "england": "GB-EAW", "wales": "GB-EAW", "uk": "GB-EAW", "united kingdom": "GB-EAW",
+    "britain": "GB-EAW", "scottish": "GB-SCT", "australian": "AU", "canadian": "CA",
+    "europe": "EU", "eu": "EU", "korea": "KR", "korean": "KR", "taiwanese": "TW", "台灣": "TW",
+    "臺灣": "TW", "washington dc": "US-DC", "washington, dc": "US-DC", "d.c.": "US-DC",
+    "new york city": "US-NY", "nyc": "US-NY",
+}
+
+
+def choices() -> list[tuple[str, str]]:
+    """(label, code) pairs for the UI picker: US states, then other countries."""
+    states = [(f"{name} (US)", f"US-{code}") for code, name in sorted(US_STATES.items(), key=lambda x: x[1])]
+    return [("United States (federal)", "US"), *states, *[(name, code) for code, name in OTHER.items()]]
+
+
+def normalise(code: str | None, *, state: bool = False) -> str | None:
+    """Canonical code or None. Full codes ("US-TX", "GB-SCT", "CA" = Canada) always work;
+    with state=True (the CLI's --state) a bare "TX" or "CA" means that US state."""
+    if not code:
+        return None
+    code = code.strip().upper()
+    if state and code in US_STATES:
+        return f"US-{code}"
+    if code.startswith("US-") and code[3:] in US_STATES or code in ("US", "INTL") or code in OTHER:
+        return code
+    return None
+
+
+_NAMES = sorted(
+    [(name.lower(), f"US-{code}") for code, name in US_STATES.items()]
+    + [(name.lower(), code) for code, name in OTHER.items()] + list(_ALIASES.items()),
+    key=lambda x: -len(x[0]),
+)
+
+
+def detect(text: str) -> str | None:
+    """The place a message names, if any ("Texas law on deepfakes" → "US-TX")."""
+    lowered = text.lower()
+    for name, code in _NAMES:
+        if re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered):
+            if name == "washington" and re.search(r"washington,? d\.?c", lowered):
+                return "US-DC"
+            return code
+    return None
+
+
+def allowed(code: str | None) -> list[str] | None:
+    """Jurisdictions whose sources may answer for `code` (None = no filter)."""
+    if not code or code == "INTL":
+        return None
+    if code.startswith("US"):
+        return sorted({code, "US", "INTL"})
+    if code.startswith("GB"):
+        return [code, "GB", "INTL"]
+    return [code, "INTL"]
+
+
+def name_of(code: str) -> str:
+    if code.startswith("US-"):
+        return US_STATES.get(code[3:], code)
+    return OTHER.get(code, "the United States" if code == "US" else code)

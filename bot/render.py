@@ -1,0 +1,96 @@
+"""Markdown for the web app: an answer's sources and helplines, the directory, the staff table.
+
+Pure functions over the same records the CLI prints, so the app and `--json` cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot import jurisdictions
+from bot.models import Answer, Resource
+
+
+def _tel(phone: str) -> str:
+    digits = re.sub(r"[^0-9+]", "", phone)
+    return f"[{phone}](tel:{digits})"
+
+
+def resource_md(r: Resource | dict) -> str:
+    r = r if isinstance(r, dict) else r.model_dump()
+    bits = []
+    if r.get("phone"):
+        bits.append(f"📞 {_tel(r['phone'])}")
+    if r.get("sms"):
+        bits.append(f"💬 {r['sms']}")
+    if r.get("url"):
+        bits.append(f"[website]({r['url']})")
+    if r.get("hours"):
+        bits.append(r["hours"])
+    return f"- **{r['name']}** — " + " · ".join(bits)
+
+
+def sources_md(ans: Answer | None) -> str:
+    """The panel under the chat: numbered sources with link and date, then helplines."""
+    if ans is None:
+        return "Sources for each answer appear here."
+    out = []
+    if ans.notice:
+        out.append(f"> {ans.notice}")
+    if ans.citations:
+        out.append("**Sources**")
+        for n, c in enumerate(ans.citations, 1):
+            section = f" › {c.section}" if c.section else ""
+            out.append(f"{n}. [{c.citation}{section}]({c.url}) — {c.title}. "
+                       f"Last verified {c.last_verified}.")
+    if ans.resources:
+        out.append("**Helplines**")
+        out.extend(resource_md(r) for r in ans.resources)
+    out.append("_Legal information, not legal advice. Recourse stores nothing you type._")
+    return "\n".join(out)
+
+
+def directory_rows(sources: dict) -> list[dict]:
+    """Directory records from the index manifest, as flat dicts."""
+    return [e["meta"]["record"] for e in sources.values()
+            if e.get("kind") == "directory" and e.get("meta", {}).get("record")]
+
+
+def directory_table(records: list[dict], place: str = "", audience: str = "", language: str = "",
+                    service: str = "") -> list[list[str]]:
+    rows = []
+    for r in sorted(records, key=lambda r: (r["jurisdictions"][0], r["name"])):
+        if place and not any(j == place or place.startswith(j) or j.startswith(place)
+                             for j in r["jurisdictions"]):
+            continue
+        if audience and audience not in r.get("audience", []):
+            continue
+        if language and language not in r.get("languages", []):
+            continue
+        if service and service not in r.get("services", []):
+            continue
+        rows.append([r["name"], r.get("phone") or "", r.get("sms") or "", r.get("url") or "",
+                     r.get("hours") or "", ", ".join(r["jurisdictions"]), ", ".join(r.get("audience", [])),
+                     ", ".join(r.get("languages", [])), ", ".join(r.get("services", [])),
+                     str(r.get("last_verified", ""))])
+    return rows
+
+
+DIRECTORY_HEADERS = ["Name", "Phone", "Text", "Website", "Hours", "Where", "For", "Languages",
+                     "Services", "Last verified"]
+STATE_HEADERS = ["State", "Criminal law", "Civil remedy", "Deepfakes covered", "Deepfake provision",
+                 "Threats covered", "Verification", "Citation link", "Last verified"]
+
+
+def state_table(sources: dict) -> list[list[str]]:
+    """One row per US state + DC, from the state files' `state_law` front matter."""
+    rows = []
+    for sid, e in sources.items():
+        law = (e.get("meta") or {}).get("state_law")
+        if not law or not e["jurisdiction"].startswith("US-"):
+            continue
+        rows.append([jurisdictions.name_of(e["jurisdiction"]), "; ".join(law.get("criminal") or []) or "—",
+                     "; ".join(law.get("civil") or []) or "—", str(law.get("deepfakes", "")),
+                     law.get("deepfake_provision") or "—", str(law.get("threats", "")),
+                     e.get("verification", ""), e["url"], e["last_verified"]])
+    return sorted(rows)

@@ -1,0 +1,159 @@
+"""Hybrid retrieval: Chroma dense search fused with BM25 over the same live chunks.
+
+BM25 catches exact statute numbers and platform names that the embedding model blurs; the
+dense search catches paraphrase ("my ex posted my nudes" ↔ "disclosure of intimate images").
+Rankings are fused by reciprocal rank, then a named or picked jurisdiction filters out other
+places' law and boosts its own. The retriever watches the manifest generation so a running
+app picks up a re-ingest without a restart.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from rank_bm25 import BM25Okapi
+
+from bot import jurisdictions
+from bot.config import Settings
+from bot.models import Chunk, ScoredChunk
+from ingest.embed import Embedder, get_embedder
+from ingest.index import Index
+
+RRF_K = 60
+CANDIDATES = 40
+_STOP = set("""a an the and or of to in on for with is are was were be been it its this that
+i me my we you your he she they them his her their what which who how can do does did if at by
+from as about not no so there any""".split())
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*[a-z]?|[\u3400-\u9fff\uac00-\ud7af]")
+_NUMBER = re.compile(r"\b\d{3,4}[a-z]?(?:\.\d+)?\b")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words and statute numbers ("21.165", "2252a"); CJK as character bigrams."""
+    tokens = [t for t in _WORD.findall(text.lower()) if t not in _STOP]
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if len(tok) == 1 and not tok.isascii():
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if len(nxt) == 1 and not nxt.isascii():
+                out.append(tok + nxt)
+            out.append(tok)
+        else:
+            out.append(tok)
+    return out
+
+
+class HybridSearch:
+    """Dense + BM25 search over the live chunks of one index."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or get_embedder()
+        self.index = Index(settings)
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self.generation = None
+        self._load()
+
+    def _load(self) -> None:
+        manifest = self.index.manifest()
+        if manifest is None:
+            from bot.errors import IndexMissing
+            raise IndexMissing("The index is empty. Build it with: recourse ingest")
+        chunks = self.index.live_chunks(manifest)
+        corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
+        self.chunks = {c.id: c for c in chunks}
+        self.order = [c.id for c in chunks]
+        self.bm25 = BM25Okapi(corpus) if corpus else None
+        self.manifest = manifest
+        self.generation = (manifest.get("generation"), manifest.get("updated"))
+
+    def refresh(self, every: float = 2.0) -> None:
+        """Reload if a re-ingest switched the manifest (checked at most every `every` s)."""
+        now = time.monotonic()
+        if now - self._checked < every:
+            return
+        self._checked = now
+        manifest = self.index.manifest()
+        if manifest and (manifest.get("generation"), manifest.get("updated")) != self.generation:
+            with self._lock:
+                self._load()
+
+    def search(self, query: str, k: int = 6, jurisdiction: str | None = None,
+               lang: str | None = None) -> list[ScoredChunk]:
+        """The k best chunks for `query`, best first; `jurisdiction` narrows and boosts."""
+        self.refresh()
+        query = query.strip()
+        if not query or not self.chunks:
+            return []
+        place = jurisdictions.normalise(jurisdiction) or jurisdictions.detect(query)
+        allowed = jurisdictions.allowed(place)
+        ok = (lambda c: c.jurisdiction in allowed) if allowed else (lambda c: True)
+
+        where = {"jurisdiction": {"$in": allowed}} if allowed else None
+        dense_hits = [(cid, sim) for cid, sim in
+                      self.index.query(self.embedder.embed_one(query), CANDIDATES, where)
+                      if cid in self.chunks]
+        dense = {cid: sim for cid, sim in dense_hits}
+
+        scores: dict[str, float] = {}
+        for rank, (cid, _) in enumerate(dense_hits):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+        q_tokens = tokenize(query)
+        if self.bm25 and q_tokens:
+            raw = self.bm25.get_scores(q_tokens)
+            ranked = sorted((i for i in range(len(raw)) if raw[i] > 0), key=lambda i: -raw[i])
+            rank = 0
+            for i in ranked:
+                cid = self.order[i]
+                if not ok(self.chunks[cid]):
+                    continue
+                scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+                rank += 1
+                if rank >= CANDIDATES:
+                    break
+
+        numbers = set(_NUMBER.findall(query.lower()))
+        for cid in scores:
+            chunk = self.chunks[cid]
+            if place and chunk.jurisdiction == place:
+                scores[cid] += 0.012  # the person's own state or country first
+            elif not place and chunk.jurisdiction.startswith("US-"):
+                scores[cid] -= 0.004  # no place named: prefer federal law and general guides
+            if numbers and any(n in chunk.citation.lower() for n in numbers):
+                scores[cid] += 0.02  # an exact statute number the person typed
+            if lang and lang != "en" and chunk.lang == lang:
+                scores[cid] += 0.03
+        best = sorted(scores, key=lambda cid: -scores[cid])[:k]
+        return [ScoredChunk(chunk=self.chunks[cid], score=round(scores[cid], 5),
+                            dense=round(dense[cid], 4) if cid in dense else None) for cid in best]
+
+    def sources(self) -> dict:
+        """The manifest's source entries (id → metadata), for the staff views and `sources`."""
+        self.refresh()
+        return self.manifest["sources"]
+
+    def chunks_of(self, source_id: str) -> list[Chunk]:
+        ids = self.manifest["sources"].get(source_id, {}).get("chunks", [])
+        return [self.chunks[cid] for cid in ids if cid in self.chunks]
+
+
+class RecourseRetriever(BaseRetriever):
+    """The hybrid search behind LangChain's retriever interface, for chains and evaluation."""
+
+    search_engine: HybridSearch
+    k: int = 6
+    jurisdiction: str | None = None
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [Document(page_content=h.chunk.text, id=h.chunk.id,
+                         metadata={**h.chunk.metadata(), "score": h.score})
+                for h in self.search_engine.search(query, self.k, self.jurisdiction)]

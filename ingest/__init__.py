@@ -1,0 +1,1 @@
+"""knowledge/ → index: load sources, chunk them by structure, embed, write to Chroma."""

@@ -1,0 +1,119 @@
+"""The Chroma index and its manifest: the only code that talks to Chroma.
+
+Embedded (`PersistentClient` under the index dir) by default, a Chroma server (`HttpClient`)
+when `RECOURSE_CHROMA_URL` is set: the same code path for both.
+
+Consistency rule: readers only see chunks listed in the manifest. Ingest adds new chunks
+first, then replaces the manifest in one write (the switch), then deletes what is no longer
+listed. A run killed half way leaves unlisted chunks that readers ignore and the next run
+cleans up, so the previous index stays whole.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Iterable, Sequence
+from urllib.parse import urlparse
+
+from bot.config import Settings
+from bot.errors import IndexMissing
+from bot.models import Chunk
+
+MANIFEST_ID = "manifest"
+BATCH = 2000
+
+
+def make_client(settings: Settings, create: bool):
+    """A Chroma client for the configured store; IndexMissing if reading a store that isn't there."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                   ssl=url.scheme == "https", settings=chroma_settings)
+    if not create and not (settings.index_dir / "chroma.sqlite3").exists():
+        raise IndexMissing(
+            f"No index at {settings.index_dir}. Build it with: recourse ingest"
+        )
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+class Index:
+    """Chunks with their vectors, plus the manifest that says which chunks are live."""
+
+    def __init__(self, settings: Settings, create: bool = False) -> None:
+        self.settings = settings
+        self.client = make_client(settings, create)
+        name = settings.collection
+        if create:
+            self.chunks = self.client.get_or_create_collection(
+                name, embedding_function=None, metadata={"hnsw:space": "cosine"})
+            self.meta = self.client.get_or_create_collection(
+                f"{name}-manifest", embedding_function=None)
+        else:
+            try:
+                self.chunks = self.client.get_collection(name, embedding_function=None)
+                self.meta = self.client.get_collection(f"{name}-manifest", embedding_function=None)
+            except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
+                raise IndexMissing(
+                    f"The index has no collection '{name}'. Build it with: recourse ingest"
+                ) from exc
+
+    # -- manifest ---------------------------------------------------------------------------
+    def manifest(self) -> dict | None:
+        got = self.meta.get(ids=[MANIFEST_ID], include=["documents"])
+        if not got["ids"]:
+            return None
+        return json.loads(got["documents"][0])
+
+    def write_manifest(self, manifest: dict) -> None:
+        """The switch: one record write makes the new set of chunks live."""
+        manifest = {**manifest, "updated": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        self.meta.upsert(ids=[MANIFEST_ID], documents=[json.dumps(manifest, default=str)], embeddings=[[0.0]])
+
+    # -- chunks -----------------------------------------------------------------------------
+    def add(self, chunks: Sequence[Chunk], vectors) -> None:
+        for start in range(0, len(chunks), BATCH):
+            part = chunks[start:start + BATCH]
+            self.chunks.upsert(
+                ids=[c.id for c in part], documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],
+                embeddings=[list(map(float, v)) for v in vectors[start:start + BATCH]],
+            )
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), BATCH):
+            self.chunks.delete(ids=ids[start:start + BATCH])
+
+    def all_ids(self) -> list[str]:
+        ids: list[str] = []
+        total = self.chunks.count()
+        for offset in range(0, total, BATCH):
+            ids.extend(self.chunks.get(limit=BATCH, offset=offset, include=[])["ids"])
+        return ids
+
+    def live_chunks(self, manifest: dict) -> list[Chunk]:
+        """Every chunk the manifest lists, in a stable order (for BM25 and the staff views)."""
+        wanted = [cid for entry in manifest["sources"].values() for cid in entry["chunks"]]
+        out: list[Chunk] = []
+        for start in range(0, len(wanted), BATCH):
+            got = self.chunks.get(ids=wanted[start:start + BATCH], include=["documents", "metadatas"])
+            by_id = {cid: (doc, meta) for cid, doc, meta in
+                     zip(got["ids"], got["documents"], got["metadatas"])}
+            for cid in wanted[start:start + BATCH]:
+                if cid in by_id:
+                    doc, meta = by_id[cid]
+                    out.append(Chunk(id=cid, text=doc, **meta))
+        return out
+
+    def query(self, vector, n: int, where: dict | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the nearest chunks, nearest first."""
+        n = max(1, min(n, self.chunks.count()))
+        got = self.chunks.query(query_embeddings=[list(map(float, vector))], n_results=n,
+                                where=where, include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]

@@ -1,0 +1,117 @@
+"""`recourse ingest`: bring the index in line with knowledge/, embedding only what changed.
+
+Plan (by source id and content hash) → embed new/changed chunks → add them → write the new
+manifest (the switch) → delete chunks nobody lists any more. See ingest/index.py for why this
+order keeps the previous index usable if the run dies at any point.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import date, timedelta
+
+from tqdm import tqdm
+
+from bot.config import Settings
+from ingest.chunking import CHUNKING_VERSION, chunk_source, embedding_text
+from ingest.embed import Embedder, get_embedder
+from ingest.index import Index
+from ingest.loaders import load_sources
+from ingest.report import IngestReport, SourceChange, describe_change
+
+STALE_DAYS = 180
+
+
+def _entry(source, chunk_ids: list[str], text: str) -> dict:
+    return {
+        "hash": source.content_hash, "title": source.title, "path": source.path,
+        "kind": source.kind, "jurisdiction": source.jurisdiction, "citation": source.citation,
+        "url": source.url, "last_verified": source.last_verified.isoformat(),
+        "verification": source.verification, "review_by": str(source.meta.get("review_by") or ""),
+        "chunks": chunk_ids, "text": text, "lang": source.lang, "topics": source.topics,
+        "summary": source.summary, "meta": source.meta,
+    }
+
+
+def stale_sources(manifest_sources: dict, days: int, today: date | None = None) -> list[str]:
+    """Ids whose last_verified is older than `days`, or whose review_by date has passed."""
+    today = today or date.today()
+    cutoff = today - timedelta(days=days)
+    out = []
+    for sid, entry in manifest_sources.items():
+        review_by = entry.get("review_by")
+        if date.fromisoformat(entry["last_verified"]) < cutoff or (
+                review_by and date.fromisoformat(review_by) < today):
+            out.append(sid)
+    return sorted(out)
+
+
+def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder | None = None,
+               progress: bool | None = None) -> IngestReport:
+    started = time.perf_counter()
+    loaded = load_sources(settings.knowledge_dir)
+    report = IngestReport(dry_run=dry_run, errors=[str(e) for e in loaded.errors],
+                          flagged=loaded.flagged)
+    embedder = embedder or get_embedder()
+    index = Index(settings, create=True)
+    old = index.manifest()
+    old_sources: dict = (old or {}).get("sources", {})
+    if old and (old.get("model") != embedder.name or old.get("chunking") != CHUNKING_VERSION):
+        report.rebuild_reason = (
+            f"the index was built with model {old.get('model')} / chunking {old.get('chunking')}, "
+            f"now {embedder.name} / {CHUNKING_VERSION}; re-embedding everything")
+        old_sources = {}
+
+    todo, new_sources = [], {}
+    for source in loaded.sources:
+        prev = old_sources.get(source.id)
+        if prev and prev["hash"] == source.content_hash:
+            new_sources[source.id] = prev
+            report.unchanged += 1
+            continue
+        chunks = chunk_source(source)
+        text = "\n".join(c.text for c in chunks)
+        entry = _entry(source, [c.id for c in chunks], text)
+        new_sources[source.id] = entry
+        todo.append((source, chunks))
+        if prev:
+            report.changed.append(describe_change({**prev, "id": source.id}, {**entry, "id": source.id},
+                                                  prev.get("text", ""), text))
+        else:
+            report.added.append(SourceChange(id=source.id, title=source.title, path=source.path))
+    for sid, prev in old_sources.items():
+        if sid in new_sources:
+            continue
+        if prev.get("path") in loaded.failed_paths:
+            new_sources[sid] = prev  # the file is broken now: keep serving its last good version
+            continue
+        report.removed.append(SourceChange(id=sid, title=prev["title"], path=prev.get("path", "")))
+
+    live_before = {cid for e in (old or {}).get("sources", {}).values() for cid in e["chunks"]}
+    live_after = {cid for e in new_sources.values() for cid in e["chunks"]}
+    report.chunks_added = len(live_after - live_before)
+    report.chunks_removed = len(live_before - live_after)
+    report.stale = stale_sources(new_sources, STALE_DAYS)
+
+    if not dry_run:
+        all_chunks = [c for _, chunks in todo for c in chunks]
+        show = sys.stderr.isatty() if progress is None else progress
+        t0 = time.perf_counter()
+        with tqdm(total=len(all_chunks), desc="Embedding", unit="chunk", disable=not show) as bar:
+            for start in range(0, len(all_chunks), 256):
+                part = all_chunks[start:start + 256]
+                index.add(part, embedder.embed([embedding_text(c) for c in part]))
+                bar.update(len(part))
+        report.embedded = len(all_chunks)
+        report.embed_seconds = time.perf_counter() - t0
+        generation = (old or {}).get("generation", 0) + 1
+        if (todo or report.removed or report.rebuild_reason or old is None
+                or old.get("routes") != loaded.routes):
+            index.write_manifest({"model": embedder.name, "chunking": CHUNKING_VERSION,
+                                  "generation": generation, "sources": new_sources,
+                                  "routes": loaded.routes})
+        orphans = set(index.all_ids()) - live_after
+        index.delete(orphans)
+    report.seconds = time.perf_counter() - started
+    return report

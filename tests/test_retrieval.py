@@ -1,0 +1,42 @@
+"""Hybrid retrieval ranks the right source first and respects the person's jurisdiction."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.retrieval import HybridSearch, RecourseRetriever, tokenize
+from tests.conftest import DATA
+
+CASES = yaml.safe_load((DATA / "retrieval_corpus.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def search(corpus_settings, embedder):
+    return HybridSearch(corpus_settings, embedder)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["q"][:40] for c in CASES])
+def test_right_source_ranks_first(search, case):
+    hits = search.search(case["q"], k=5)
+    assert hits[0].chunk.source_id == case["source"], [h.chunk.source_id for h in hits]
+
+
+def test_picked_state_excludes_other_states_law(search):
+    hits = search.search("law on sharing intimate images", k=10, jurisdiction="US-CA")
+    assert hits and all(h.chunk.jurisdiction in ("US", "US-CA", "INTL") for h in hits)
+
+
+def test_named_state_is_boosted(search):
+    hits = search.search("is it a crime in Texas to share my pictures", k=3)
+    assert hits[0].chunk.source_id == "us-tx-ncii"
+
+
+def test_tokenizer_keeps_statute_numbers_and_cjk():
+    assert "21.165" in tokenize("Penal Code § 21.165") and "2252a" in tokenize("18 U.S.C. 2252A")
+    assert "私密" in tokenize("私密照片")
+
+
+def test_langchain_retriever_interface(search):
+    docs = RecourseRetriever(search_engine=search, k=2).invoke("Texas deepfake law")
+    assert docs[0].metadata["source_id"] == "us-tx-ncii" and docs[0].page_content
