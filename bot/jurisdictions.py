@@ -21,13 +21,13 @@ US_STATES = {
     "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
 }
 OTHER = {
-    "GB-EAW": "England and Wales", "GB-SCT": "Scotland", "GB-NIR": "Northern Ireland",
+    "GB": "United Kingdom", "GB-EAW": "England and Wales", "GB-SCT": "Scotland", "GB-NIR": "Northern Ireland",
     "AU": "Australia", "CA": "Canada", "EU": "European Union", "TW": "Taiwan", "KR": "South Korea",
 }
 # Extra ways people name a place (longest match wins, so "West Virginia" beats "Virginia").
 _ALIASES = {
-    "england": "GB-EAW", "wales": "GB-EAW", "uk": "GB-EAW", "united kingdom": "GB-EAW",
-    "britain": "GB-EAW", "scottish": "GB-SCT", "australian": "AU", "canadian": "CA",
+    "england": "GB-EAW", "wales": "GB-EAW", "uk": "GB", "u.k.": "GB",
+    "britain": "GB", "great britain": "GB", "scottish": "GB-SCT", "australian": "AU", "canadian": "CA",
     "europe": "EU", "eu": "EU", "korea": "KR", "korean": "KR", "taiwanese": "TW", "台灣": "TW",
     "臺灣": "TW", "washington dc": "US-DC", "washington, dc": "US-DC", "d.c.": "US-DC",
     "new york city": "US-NY", "nyc": "US-NY",
@@ -77,6 +77,8 @@ def allowed(code: str | None) -> list[str] | None:
         return None
     if code.startswith("US"):
         return sorted({code, "US", "INTL"})
+    if code == "GB":
+        return ["GB", "GB-EAW", "GB-NIR", "GB-SCT", "INTL"]
     if code.startswith("GB"):
         return [code, "GB", "INTL"]
     return [code, "INTL"]

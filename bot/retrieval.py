@@ -30,6 +30,8 @@ _STOP = set("""a an the and or of to in on for with is are was were be been it i
 i me my we you your he she they them his her their what which who how can do does did if at by
 from as about not no so there any""".split())
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*[a-z]?|[\u3400-\u9fff\uac00-\ud7af]")
+_CONTACT = re.compile(r"\b(number|phone|call|contact|hotline|helpline|text line|"
+                      r"email|teléfono|número|línea)\b|電話|專線|聯絡", re.I)
 _NUMBER = re.compile(r"\b\d{3,4}[a-z]?(?:\.\d+)?\b")
 
 
@@ -119,6 +121,7 @@ class HybridSearch:
                     break
 
         numbers = set(_NUMBER.findall(query.lower()))
+        wants_contact = bool(_CONTACT.search(query))
         for cid in scores:
             chunk = self.chunks[cid]
             if place and chunk.jurisdiction == place:
@@ -127,6 +130,8 @@ class HybridSearch:
                 scores[cid] -= 0.004  # no place named: prefer federal law and general guides
             if numbers and any(n in chunk.citation.lower() for n in numbers):
                 scores[cid] += 0.02  # an exact statute number the person typed
+            if wants_contact and chunk.kind == "directory":
+                scores[cid] += 0.01  # "what's the number for…" wants the record itself
             if lang and lang != "en" and chunk.lang == lang:
                 scores[cid] += 0.03
         best = sorted(scores, key=lambda cid: -scores[cid])[:k]

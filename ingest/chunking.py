@@ -12,8 +12,9 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 
 from bot.models import Chunk, Source
 
-# Bump when the chunking rules change: the index manifest records it and forces a rebuild.
-CHUNKING_VERSION = "structure-v2"
+# Bump when the chunking rules or the metadata the loaders derive change: the index manifest
+# records it and forces a rebuild.
+CHUNKING_VERSION = "structure-v3"
 MAX_CHARS = 1600
 SKIPPED_SECTIONS = {"source", "sources", "fuente", "fuentes", "資料來源", "來源"}
 

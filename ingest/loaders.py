@@ -121,6 +121,16 @@ def directory_text(rec: dict) -> str:
     return "\n".join(lines)
 
 
+def _record_jurisdiction(codes: list[str]) -> str:
+    """One code for a record serving several places: GB for all UK nations, INTL if global."""
+    if len(set(codes)) == 1:
+        return codes[0]
+    prefixes = {c.split("-")[0] for c in codes}
+    if len(prefixes) == 1:
+        return prefixes.pop()
+    return "INTL" if "INTL" in codes else codes[0]
+
+
 def load_directory(path: Path, rel: str, today: date) -> tuple[list[Source], list[KnowledgeError]]:
     """Every record in a directory YAML file; a bad record is reported and the rest kept."""
     try:
@@ -145,9 +155,9 @@ def load_directory(path: Path, rel: str, today: date) -> tuple[list[Source], lis
             key, message = problems[0]
             errors.append(KnowledgeError(rel, _line_of(raw, key, start) or start + 1, message))
             continue
-        jurisdictions = [str(j) for j in rec["jurisdictions"]]
         sources.append(Source(
-            id=rec["id"], title=rec["name"], kind="directory", jurisdiction=jurisdictions[0],
+            id=rec["id"], title=rec["name"], kind="directory",
+            jurisdiction=_record_jurisdiction([str(j) for j in rec["jurisdictions"]]),
             citation=rec["name"], url=rec.get("url") or rec.get("source_url") or "",
             last_verified=_iso(rec["last_verified"]), lang=(rec.get("languages") or ["en"])[0],
             topics=[str(s) for s in rec.get("services") or []],
