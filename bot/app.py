@@ -17,13 +17,17 @@ from bot.config import Settings
 from bot.models import Answer
 from bot.notices import build_notices_tab
 from bot.render import (DIRECTORY_HEADERS, STATE_HEADERS, directory_rows, directory_table,
-                        sources_md, state_table)
+                        html_table, sources_md, state_table)
 
 log = logging.getLogger(__name__)
 NEUTRAL_SITE = "https://www.wikipedia.org/"
 CSS = """
 #quick-exit {position: fixed; top: 10px; right: 10px; z-index: 1000; background: #b3261e !important;
-  color: #fff !important; font-weight: 700; min-width: 7em;}
+  color: #fff !important; font-weight: 700; width: auto !important; max-width: 12em; flex: none;}
+.table-wrap {overflow-x: auto; max-height: 70vh;}
+.table-wrap table {border-collapse: collapse; width: 100%; font-size: .92em;}
+.table-wrap th, .table-wrap td {border: 1px solid #bbb; padding: .35em .5em; text-align: left; vertical-align: top;}
+.table-wrap caption {text-align: left; font-weight: 600; padding: .3em 0;}
 .privacy {border-left: 4px solid #1f5f8b; padding-left: .75em;}
 footer {display: none !important;}
 """
@@ -96,17 +100,18 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Tab("Helplines", id="helplines"):
                 records = directory_rows(assistant.search.sources())
                 with gr.Row():
-                    d_place = gr.Dropdown(places, value="", label="Where")
+                    d_place = gr.Dropdown(places, value="", label="Where", elem_id="directory-place")
                     d_aud = gr.Dropdown(["", "adult", "minor", "parent", "any", "staff"], value="", label="For")
                     d_lang = gr.Dropdown(["", *sorted({l for r in records for l in r.get("languages", [])})],
                                          value="", label="Language")
                     d_service = gr.Dropdown(["", *sorted({s for r in records for s in r.get("services", [])})],
                                             value="", label="Service")
-                table = gr.Dataframe(directory_table(records), headers=DIRECTORY_HEADERS,
-                                     interactive=False, wrap=True, elem_id="directory")
+                table = gr.HTML(html_table(DIRECTORY_HEADERS, directory_table(records), "Support services"),
+                                elem_id="directory")
 
                 def filter_directory(p, a, l, s):
-                    return directory_table(directory_rows(assistant.search.sources()), p, a, l, s)
+                    rows = directory_table(directory_rows(assistant.search.sources()), p, a, l, s)
+                    return html_table(DIRECTORY_HEADERS, rows, "Support services")
 
                 for control in (d_place, d_aud, d_lang, d_service):
                     control.change(filter_directory, [d_place, d_aud, d_lang, d_service], table,
@@ -128,9 +133,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         f"{h.chunk.text}" for n, h in enumerate(hits, 1)) or "No results."
 
                 q.submit(staff_search, q, results, api_name="staff_search")
-                gr.Dataframe(state_table(assistant.search.sources()), headers=STATE_HEADERS,
-                             interactive=False, wrap=True, elem_id="state-table",
-                             label="US state laws on intimate images and deepfakes")
+                gr.HTML(html_table(STATE_HEADERS, state_table(assistant.search.sources()),
+                                   "US state laws on intimate images and deepfakes"),
+                        elem_id="state-table")
     return demo
 
 

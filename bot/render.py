@@ -5,6 +5,7 @@ Pure functions over the same records the CLI prints, so the app and `--json` can
 
 from __future__ import annotations
 
+import html
 import re
 
 from bot import jurisdictions
@@ -59,7 +60,9 @@ def directory_rows(sources: dict) -> list[dict]:
 def directory_table(records: list[dict], place: str = "", audience: str = "", language: str = "",
                     service: str = "") -> list[list[str]]:
     rows = []
-    for r in sorted(records, key=lambda r: (r["jurisdictions"][0], r["name"])):
+    # US lines first (most users), then other countries, each alphabetically.
+    for r in sorted(records, key=lambda r: (not r["jurisdictions"][0].startswith("US"),
+                                            r["jurisdictions"][0], r["name"])):
         if place and not any(j == place or place.startswith(j) or j.startswith(place)
                              for j in r["jurisdictions"]):
             continue
@@ -94,3 +97,20 @@ def state_table(sources: dict) -> list[list[str]]:
                      law.get("deepfake_provision") or "—", str(law.get("threats", "")),
                      e.get("verification", ""), e["url"], e["last_verified"]])
     return sorted(rows)
+
+
+def html_table(headers: list[str], rows: list[list[str]], caption: str, elem_class: str = "") -> str:
+    """A real, accessible <table> (every row in the DOM, header cells scoped, links live)."""
+    def cell(value: str, header: str) -> str:
+        text = html.escape(value)
+        if value.startswith(("http://", "https://")):
+            text = f'<a href="{html.escape(value)}" target="_blank" rel="noopener noreferrer">link</a>'
+        elif header == "Phone" and value:
+            text = f'<a href="tel:{re.sub(r"[^0-9+]", "", value)}">{text}</a>'
+        return f"<td>{text}</td>"
+
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(cell(str(v), h) for v, h in zip(row, headers)) + "</tr>"
+                   for row in rows)
+    return (f'<div class="table-wrap {elem_class}"><table><caption>{html.escape(caption)} '
+            f'({len(rows)} rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

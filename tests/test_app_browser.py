@@ -1,0 +1,135 @@
+"""The real web app in a real browser (Debian's headless Chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(knowledge_settings):
+    port = free_port()
+    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
+           "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir)}
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    deadline = time.time() + 120
+    for line in proc.stdout:
+        if "ready" in line or time.time() > deadline:
+            break
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make browser` (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+            "--disable-component-update", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser, app_url):
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(app_url)
+    pg.wait_for_selector("#question textarea", timeout=60_000)
+    yield pg
+    context.close()
+
+
+def ask(page, text: str) -> None:
+    page.fill("#question textarea", text)
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#sources') && document.querySelector('#sources').innerText.includes('Last verified')",
+        timeout=60_000)
+
+
+def test_question_gets_a_cited_answer_with_sources(page):
+    assert page.locator("#privacy-notice").inner_text().startswith("Your privacy")
+    ask(page, "Can I sue someone who posted my nude photos?")
+    chat = page.locator("#chatbot").inner_text()
+    assert "[1]" in chat
+    sources = page.locator("#sources")
+    assert "15 U.S.C. § 6851" in sources.inner_text()
+    assert sources.locator("a[href^='https://']").count() >= 1
+    assert sources.locator("a[href^='tel:']").count() >= 1
+    assert page.locator("input[type=file]").count() == 0  # no upload anywhere
+
+
+def test_quick_exit_leaves_no_conversation(page):
+    ask(page, "My ex posted my pictures on Reddit")
+    page.click("#quick-exit")
+    page.wait_for_timeout(1500)
+    assert "127.0.0.1" not in page.url
+    assert "Reddit" not in page.content() and "posted my pictures" not in page.content()
+
+
+def test_escape_key_is_a_quick_exit(page):
+    page.fill("#question textarea", "private words")
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(1500)
+    assert "private words" not in page.content()
+
+
+def test_directory_filter(page):
+    page.get_by_role("tab", name="Helplines").click()
+    table = page.locator("#directory")
+    table.wait_for()
+    before = table.inner_text()
+    assert "RAINN" in before
+    page.locator("#directory-place input").fill("Taiwan")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.querySelector('#directory').innerText.includes('RAINN')",
+                           timeout=20_000)
+    assert "113" in table.inner_text()
+
+
+def test_take_it_down_notice_downloads_with_details(page):
+    page.get_by_role("tab", name="Take action").click()
+    page.fill("#notice-name textarea, #notice-name input", "Jane Example")
+    page.fill("#notice-platform textarea, #notice-platform input", "ExampleSite")
+    page.fill("#notice-urls textarea", "https://example.com/post/123")
+    page.wait_for_function(
+        "() => (document.querySelector('#notice-preview textarea') || {}).value?.includes('Jane Example')",
+        timeout=20_000)
+    with page.expect_download() as info:
+        page.click("#notice-txt")
+    text = Path(info.value.path()).read_text()
+    assert "TAKE IT DOWN Act" in text and "Jane Example" in text and "https://example.com/post/123" in text
+    assert info.value.suggested_filename.endswith(".txt")
+
+
+def test_staff_table_lists_51_jurisdictions(page):
+    page.get_by_role("tab", name="Staff reference").click()
+    page.wait_for_selector("#state-table")
+    count = page.evaluate("""() => {
+        const names = new Set();
+        document.querySelectorAll('#state-table tbody tr').forEach(tr => {
+            const cell = tr.querySelector('td'); if (cell) names.add(cell.innerText.trim()); });
+        return names.size; }""")
+    assert count == 51
