@@ -13,6 +13,7 @@ import re
 from bot.answer.phrases import phrase
 from bot.models import Chunk, Citation, ScoredChunk
 from bot.retrieval import tokenize
+from ingest.loaders import INJECTION_RE
 
 _SPLIT = re.compile(r"(?<=[.!?。！？])\s+|\n{2,}")
 _MD = re.compile(r"^\s*([-*]|\d+[.)])\s+", re.M)
@@ -41,7 +42,8 @@ def sentences(text: str) -> list[str]:
 
 def key_sentences(chunk: Chunk, query: str, budget: int = 600) -> str:
     """The chunk's opening sentence plus the sentences that best match the query, in order."""
-    sents = sentences(chunk.text)
+    # Retrieved text is data: a sentence that tries to instruct is never repeated to the person.
+    sents = [s for s in sentences(chunk.text) if not INJECTION_RE.search(s)]
     if not sents:
         return ""
     q = set(tokenize(query))
