@@ -125,6 +125,16 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    from ingest.fetch import fetch_all, render
+
+    settings = settings_from(args)
+    results = fetch_all(settings.knowledge_dir, timeout=args.timeout, max_bytes=args.max_bytes,
+                        dry_run=args.dry_run)
+    emit([r.model_dump() for r in results], args.json, render(results))
+    return 0
+
+
 def cmd_chat(args) -> int:
     from bot.app import serve
 
@@ -170,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--persona", choices=["victim", "staff"], default="victim")
     p.add_argument("--json", action="store_true")
     p.add_argument("--jsonl", action="store_true")
+    p = command("fetch", cmd_fetch, "snapshot the official pages in knowledge/remote.yaml")
+    p.add_argument("--timeout", type=float, default=20.0)
+    p.add_argument("--max-bytes", type=int, default=5_000_000)
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
     p = command("chat", cmd_chat, "serve the web app")
     p.add_argument("--host")
     p.add_argument("--port", type=int)

@@ -1,9 +1,9 @@
 """The safety layer: runs first on every message, before retrieval.
 
-Two layers. Clear rules (regular expressions in English, Spanish and Traditional Chinese) catch
-the unambiguous cases and never miss them. An embedding-similarity classifier over labelled
-example messages (bot/safety_examples.yaml) catches paraphrases the rules do not know, with a
-margin against neutral look-alikes ("I'm 16 years into my marriage") to keep false alarms down.
+Two layers. Clear rules (bot/safety_rules.py, in English, Spanish and Traditional Chinese) catch
+the unambiguous cases. A small classifier (logistic-regression heads over the message's
+sentence embedding, trained on our labelled messages) catches paraphrases the rules do not
+know. Cancelling contexts ("I'm safe now") veto both. docs/safety.md has the measurements.
 What to *say* for each flag, and which helplines to show, lives in bot/answer/; the numbers
 themselves live in knowledge/directory.
 """
@@ -11,7 +11,6 @@ themselves live in knowledge/directory.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,35 +23,69 @@ from bot.safety_rules import (CRISIS_NOT, CRISIS_STRONG, CRISIS_WEAK, DANGER_NOT
 
 EXAMPLES = Path(__file__).with_name("safety_examples.yaml")
 MAX_CHARS = 4000  # longer messages are checked on their first and last parts
+MIN_WORDS_FOR_CLASSIFIER = 6
 
 
-@lru_cache(maxsize=1)
-def _examples() -> dict[str, list[str]]:
-    return yaml.safe_load(EXAMPLES.read_text(encoding="utf-8"))
+FLAGS = ("crisis", "danger", "minor", "misuse")
+MODEL = Path(__file__).with_name("safety_heads.npz")
+
+
+def fit_heads(vectors: np.ndarray, labels: dict[str, np.ndarray], l2: float = 1e-3,
+              steps: int = 1500, rate: float = 1.0) -> dict[str, tuple[np.ndarray, float]]:
+    """Class-balanced logistic regression, one head per flag, on sentence embeddings."""
+    heads = {}
+    for name, y in labels.items():
+        w, b = np.zeros(vectors.shape[1]), 0.0
+        pos = max(float(y.mean()), 1e-3)
+        weight = np.where(y == 1, 0.5 / pos, 0.5 / max(1 - pos, 1e-3))
+        for _ in range(steps):
+            p = 1 / (1 + np.exp(-(vectors @ w + b)))
+            g = (p - y) * weight
+            w -= rate * (vectors.T @ g / len(y) + l2 * w)
+            b -= rate * float(g.mean())
+        heads[name] = (w.astype(np.float32), b)
+    return heads
+
+
+def training_items(paths: list[Path]) -> list[dict]:
+    """Labelled messages from the given sets plus bot/safety_examples.yaml."""
+    items = [it for path in paths for it in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    for label, texts in yaml.safe_load(EXAMPLES.read_text(encoding="utf-8")).items():
+        items += [{"text": t, **{f: f == label for f in FLAGS}} for t in texts]
+    return items
+
+
+def train(embedder, paths: list[Path]) -> dict[str, tuple[np.ndarray, float]]:
+    items = training_items(paths)
+    vectors = embedder.embed([it["text"] for it in items])
+    return fit_heads(vectors, {f: np.array([1.0 if it[f] else 0.0 for it in items]) for f in FLAGS})
+
+
+def save_heads(heads: dict, path: Path = MODEL) -> None:
+    np.savez(path, **{f"{k}_w": w for k, (w, _) in heads.items()},
+             **{f"{k}_b": np.array(b) for k, (_, b) in heads.items()})
 
 
 class SafetyClassifier:
-    """Nearest-example classifier: a flag fires when the message is closer to that flag's
-    examples than THRESHOLD and clearer than the nearest neutral example by MARGIN."""
+    """Logistic-regression heads over the message embedding (trained by
+    scripts/train_safety.py on the labelled sets in tests/data). A head fires above its
+    threshold; misuse is held to the highest bar, because refusing a victim does real harm."""
 
-    # Misuse is held to a higher bar: refusing a victim by mistake does real harm.
-    THRESHOLD = {"crisis": 0.62, "danger": 0.66, "minor": 0.70, "misuse": 0.80}
-    MARGIN = 0.06
+    THRESHOLD = {"crisis": 0.7, "danger": 0.75, "minor": 0.85, "misuse": 0.9}
 
-    def __init__(self, embedder) -> None:
+    def __init__(self, embedder, heads: dict | None = None) -> None:
         self.embedder = embedder
-        ex = _examples()
-        self.labels = [k for k in ex if k != "neutral"]
-        self.vectors = {k: embedder.embed(ex[k]) for k in ex}
+        if heads is None:
+            data = np.load(MODEL)
+            heads = {f: (data[f"{f}_w"], float(data[f"{f}_b"])) for f in FLAGS}
+        self.heads = heads
 
     def scores(self, text: str) -> dict[str, float]:
         v = self.embedder.embed_one(text)
-        return {k: float(np.max(m @ v)) for k, m in self.vectors.items()}
+        return {f: float(1 / (1 + np.exp(-(v @ w + b)))) for f, (w, b) in self.heads.items()}
 
     def flags(self, text: str) -> set[str]:
-        s = self.scores(text)
-        neutral = s.get("neutral", 0.0)
-        return {k for k in self.labels if s[k] >= self.THRESHOLD[k] and s[k] >= neutral + self.MARGIN}
+        return {f for f, p in self.scores(text).items() if p >= self.THRESHOLD[f]}
 
 
 def rule_flags(text: str) -> SafetyFlags:
@@ -74,7 +107,9 @@ def check(text: str, classifier: SafetyClassifier | None = None) -> SafetyFlags:
     """Safety flags for one message; rules first, then (if given) the classifier."""
     text = text if len(text) <= MAX_CHARS else text[:MAX_CHARS // 2] + "\n" + text[-MAX_CHARS // 2:]
     flags = rule_flags(text)
-    if classifier is not None and text.strip():
+    # Very short messages give the classifier too little context ("my kid's school"); the rules
+    # carry them.
+    if classifier is not None and len(text.split()) >= MIN_WORDS_FOR_CLASSIFIER:
         for name in classifier.flags(text):
             if name == "danger" and (DANGER_SAFE.search(text) or flags.crisis):
                 continue  # "I'm safe now" outweighs resemblance; crisis already shows 911

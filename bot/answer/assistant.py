@@ -163,6 +163,11 @@ class Assistant:
         rest = [r for r in resources if r.name not in prefix]
         if rest:
             tail.insert(0, _block(phrase("help", lang), rest))
+        if persona != "staff" and not (flags.crisis or flags.danger):
+            # A quiet safety net under every answer: detection can miss a person in crisis.
+            net = self.route("crisis", place)[:1]
+            if net:
+                tail.append(f"_{phrase('safety_net', lang)} {net[0].name} ({net[0].phone or net[0].sms})._")
         if tail:
             yield "\n\n" + "\n\n".join(tail)
         full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)

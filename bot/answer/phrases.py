@@ -47,6 +47,7 @@ PHRASES: dict[str, dict[str, str]] = {
                              "answer was put together directly from my sources.",
         "sources": "Sources",
         "verified": "last verified",
+        "safety_net": "If this ever feels like too much, or you think about hurting yourself, you can reach",
     },
     "es": {
         "crisis": "Me alegra que me lo hayas dicho. Tu seguridad es lo más importante. Por favor, "
@@ -78,6 +79,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
         "llm_bad_citations": "La respuesta del modelo de IA no citaba bien mis fuentes; esta respuesta sale directamente de ellas.",
         "sources": "Fuentes",
+        "safety_net": "Si en algún momento todo se vuelve demasiado o piensas en hacerte daño, puedes contactar a",
         "verified": "verificado",
     },
     "zh-TW": {
@@ -100,6 +102,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",
         "llm_bad_citations": "AI 模型的回答沒有正確引用資料來源，這個回答直接取自我的資料來源。",
         "sources": "資料來源",
+        "safety_net": "如果你覺得撐不下去或有傷害自己的念頭，可以聯絡",
         "verified": "最後查核",
     },
 }
