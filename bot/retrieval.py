@@ -22,7 +22,7 @@ from bot import jurisdictions
 from bot.config import Settings
 from bot.models import Chunk, ScoredChunk
 from ingest.embed import Embedder, get_embedder
-from ingest.index import Index
+from ingest.index import Index, reset_embedded_clients
 
 RRF_K = 60
 CANDIDATES = 40
@@ -84,6 +84,10 @@ class HybridSearch:
         manifest = self.index.manifest()
         if manifest and (manifest.get("generation"), manifest.get("updated")) != self.generation:
             with self._lock:
+                if not self.settings.chroma_url:
+                    # Another process rewrote the embedded store: reopen it to see the new vectors.
+                    reset_embedded_clients()
+                    self.index = Index(self.settings)
                 self._load()
 
     def search(self, query: str, k: int = 6, jurisdiction: str | None = None,

@@ -42,6 +42,14 @@ def make_client(settings: Settings, create: bool):
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
+def reset_embedded_clients() -> None:
+    """Forget this process's cached embedded Chroma systems, so the next client reads what
+    another process (a maintainer's `recourse ingest`) wrote; no-op for a Chroma server."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+
+
 class Index:
     """Chunks with their vectors, plus the manifest that says which chunks are live."""
 
