@@ -6,6 +6,7 @@ conversation state lives in the browser session (gr.State), never on disk.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 
@@ -120,23 +121,50 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             build_notices_tab()
 
             with gr.Tab("Staff reference", id="staff"):
-                gr.Markdown("Search the knowledge base directly, and compare state laws. "
-                            "Each row links to the official text.")
-                q = gr.Textbox(label="Search the sources", elem_id="staff-search")
-                results = gr.Markdown()
-
-                def staff_search(query):
-                    hits = assistant.search.search(query or "", k=8)
-                    return "\n\n".join(
-                        f"**{n}. {h.chunk.citation}{' › ' + h.chunk.section if h.chunk.section else ''}** "
-                        f"({h.chunk.jurisdiction}, verified {h.chunk.last_verified}) — [source]({h.chunk.url})\n\n"
-                        f"{h.chunk.text}" for n, h in enumerate(hits, 1)) or "No results."
-
-                q.submit(staff_search, q, results, api_name="staff_search")
-                gr.HTML(html_table(STATE_HEADERS, state_table(assistant.search.sources()),
-                                   "US state laws on intimate images and deepfakes"),
-                        elem_id="state-table")
+                staff_tab(assistant)
     return demo
+
+
+def staff_tab(assistant: Assistant) -> None:
+    """Direct search and the state-law table; behind a login when the operator set one."""
+    settings = assistant.settings
+    locked = bool(settings.staff_user and settings.staff_password)
+    authorised = gr.State(not locked)
+    with gr.Column(visible=locked) as login:
+        gr.Markdown("Staff views need a login on this server.")
+        user = gr.Textbox(label="User name", elem_id="staff-user")
+        password = gr.Textbox(label="Password", type="password", elem_id="staff-password")
+        login_btn = gr.Button("Log in", elem_id="staff-login")
+        login_msg = gr.Markdown()
+    with gr.Column(visible=not locked) as desk:
+        gr.Markdown("Search the knowledge base directly, and compare state laws. "
+                    "Each row links to the official text.")
+        q = gr.Textbox(label="Search the sources", elem_id="staff-search")
+        results = gr.Markdown()
+        table = gr.HTML("" if locked else state_table_html(assistant), elem_id="state-table")
+
+    def staff_search(query, ok):
+        if not ok:
+            return "Log in first."
+        hits = assistant.search.search(query or "", k=8)
+        return "\n\n".join(
+            f"**{n}. {h.chunk.citation}{' › ' + h.chunk.section if h.chunk.section else ''}** "
+            f"({h.chunk.jurisdiction}, verified {h.chunk.last_verified}) — [source]({h.chunk.url})\n\n"
+            f"{h.chunk.text}" for n, h in enumerate(hits, 1)) or "No results."
+
+    def log_in(name, secret):
+        ok = hmac.compare_digest(f"{name}\0{secret}", f"{settings.staff_user}\0{settings.staff_password}")
+        if not ok:
+            return False, gr.update(), gr.update(), "That user name and password did not match.", gr.update()
+        return True, gr.update(visible=False), gr.update(visible=True), "", state_table_html(assistant)
+
+    q.submit(staff_search, [q, authorised], results, api_name="staff_search")
+    login_btn.click(log_in, [user, password], [authorised, login, desk, login_msg, table], api_name=False)
+
+
+def state_table_html(assistant: Assistant) -> str:
+    return html_table(STATE_HEADERS, state_table(assistant.search.sources()),
+                      "US state laws on intimate images and deepfakes")
 
 
 def serve(settings: Settings) -> None:
@@ -144,11 +172,8 @@ def serve(settings: Settings) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     assistant = Assistant(settings)
     demo = build_app(assistant)
-    auth = None
-    if settings.staff_user and settings.staff_password:
-        auth = (settings.staff_user, settings.staff_password)
     demo.queue(default_concurrency_limit=8).launch(
-        server_name=settings.host, server_port=settings.port, auth=auth, show_error=False,
+        server_name=settings.host, server_port=settings.port, show_error=False,
         quiet=True, css=CSS, head=HEAD, footer_links=[], max_file_size=0, prevent_thread_lock=True)
     print(f"Recourse is ready: http://{settings.host}:{settings.port}", flush=True)
     demo.block_thread()

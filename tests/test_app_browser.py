@@ -133,3 +133,33 @@ def test_staff_table_lists_51_jurisdictions(page):
             const cell = tr.querySelector('td'); if (cell) names.add(cell.innerText.trim()); });
         return names.size; }""")
     assert count == 51
+
+
+def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
+    port = free_port()
+    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
+           "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir),
+           "RECOURSE_STAFF_USER": "advocate", "RECOURSE_STAFF_PASSWORD": "s3cret"}
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        for line in proc.stdout:
+            if "ready" in line:
+                break
+        pg = browser.new_page()
+        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.wait_for_selector("#question textarea", timeout=60_000)  # the chat stays open to all
+        pg.get_by_role("tab", name="Staff reference").click()
+        assert "Alabama" not in pg.locator("body").inner_text()
+        pg.fill("#staff-user textarea, #staff-user input", "advocate")
+        pg.fill("#staff-password input", "wrong")
+        pg.click("#staff-login")
+        pg.wait_for_function("() => document.body.innerText.includes('did not match')", timeout=20_000)
+        pg.fill("#staff-password input", "s3cret")
+        pg.click("#staff-login")
+        pg.wait_for_function("() => document.querySelector('#state-table') && "
+                             "document.querySelector('#state-table').innerText.includes('Alabama')", timeout=20_000)
+        pg.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
