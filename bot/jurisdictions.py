@@ -31,6 +31,11 @@ _ALIASES = {
     "europe": "EU", "eu": "EU", "korea": "KR", "korean": "KR", "taiwanese": "TW", "台灣": "TW",
     "臺灣": "TW", "washington dc": "US-DC", "washington, dc": "US-DC", "d.c.": "US-DC",
     "new york city": "US-NY", "nyc": "US-NY",
+    "sydney": "AU", "melbourne": "AU", "brisbane": "AU", "perth": "AU", "adelaide": "AU",
+    "toronto": "CA", "vancouver": "CA", "montreal": "CA", "ottawa": "CA", "calgary": "CA",
+    "london": "GB-EAW", "manchester": "GB-EAW", "birmingham": "GB-EAW", "cardiff": "GB-EAW",
+    "glasgow": "GB-SCT", "edinburgh": "GB-SCT", "belfast": "GB-NIR", "taipei": "TW", "台北": "TW",
+    "臺北": "TW", "高雄": "TW", "台中": "TW", "seoul": "KR", "busan": "KR",
 }
 
 

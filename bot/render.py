@@ -21,9 +21,9 @@ def resource_md(r: Resource | dict) -> str:
     r = r if isinstance(r, dict) else r.model_dump()
     bits = []
     if r.get("phone"):
-        bits.append(f"📞 {_tel(r['phone'])}")
+        bits.append(f"Call {_tel(r['phone'])}")
     if r.get("sms"):
-        bits.append(f"💬 {r['sms']}")
+        bits.append(r["sms"])
     if r.get("url"):
         bits.append(f"[website]({r['url']})")
     if r.get("hours"):
@@ -39,15 +39,15 @@ def sources_md(ans: Answer | None) -> str:
     if ans.notice:
         out.append(f"> {ans.notice}")
     if ans.citations:
-        out.append("**Sources**")
+        out.append("**Sources**\n")
         for n, c in enumerate(ans.citations, 1):
             section = f" › {c.section}" if c.section else ""
             out.append(f"{n}. [{c.citation}{section}]({c.url}) — {c.title}. "
                        f"Last verified {c.last_verified}.")
     if ans.resources:
-        out.append("**Helplines**")
+        out.append("\n**Helplines**\n")
         out.extend(resource_md(r) for r in ans.resources)
-    out.append("_Legal information, not legal advice. Recourse stores nothing you type._")
+    out.append("\n_Legal information, not legal advice. Recourse stores nothing you type._")
     return "\n".join(out)
 
 

@@ -205,6 +205,7 @@ MISUSE_NOT = rx(
     r"\bhow (do|can) i (get|make|have) .{0,30}\b(removed|taken down|deleted|delete|remove|take down)\b",
     r"\b(report|reporting|remove|removing|take down|takedown|delete|stop)\b",
     r"\bmine\b", r"\b(she|he|my friend) asked me to\b", r"\bno (photos|pics|images)\b",
+    r"\b(is it|is that|is this|isn'?t it) (illegal|legal|a crime|a felony|against the law|allowed)\b", r"\b(illegal|a crime|law|laws|statute|penalty|penalties|sue|lawsuit)\b",
 )
 MISUSE_FORCE = rx(r"\b(get back at|hurt (him|her)|get even|payback|revenge|vengarme|teach (her|him) a lesson|so everyone sees|humiliate|expose (him|her))\b|報復",
                   r"\b(post|share|leak|send) (hers|his|theirs)( back)?\b",

@@ -72,16 +72,19 @@ class CitationList:
         return f"[{self._index[key]}]"
 
 
-def pick_passages(hits: list[ScoredChunk], max_sources: int) -> list[ScoredChunk]:
-    """The best chunk of each of the top sources (directory records are listed separately)."""
-    seen, out = set(), []
+def pick_passages(hits: list[ScoredChunk], limit: int) -> list[ScoredChunk]:
+    """The best chunks, at most two from one source (a statute's two relevant subsections),
+    skipping directory records (they are listed as helplines) and guide steps (listed as
+    next steps)."""
+    per_source: dict[str, int] = {}
+    out = []
     for hit in hits:
         c = hit.chunk
-        if c.kind == "directory" or c.source_id in seen:
+        if c.kind == "directory" or per_source.get(c.source_id, 0) >= 2:
             continue
-        seen.add(c.source_id)
+        per_source[c.source_id] = per_source.get(c.source_id, 0) + 1
         out.append(hit)
-        if len(out) == max_sources:
+        if len(out) == limit:
             break
     return out
 
@@ -97,7 +100,8 @@ def compose(query: str, hits: list[ScoredChunk], steps: list[Chunk], persona: st
     parts: list[str] = []
     if validate and not staff:
         parts.append(phrase("validate", lang))
-    passages = pick_passages(hits, 5 if staff else 3)
+    step_ids = {s.id for s in steps}
+    passages = pick_passages([h for h in hits if h.chunk.id not in step_ids], 5 if staff else 3)
     if passages:
         parts.append(phrase("found", lang))
         for hit in passages:
@@ -106,11 +110,11 @@ def compose(query: str, hits: list[ScoredChunk], steps: list[Chunk], persona: st
                 label = f"{c.citation}" + (f", {c.section}" if c.section else "")
                 parts.append(f"- **{label}** ({c.jurisdiction}): {c.text.strip()} {cites.ref(c)}")
             else:
-                parts.append(f"- {key_sentences(c, query)} {cites.ref(c)}")
+                parts.append(f"- {key_sentences(c, query, budget=420)} {cites.ref(c)}")
     if steps:
         parts.append(phrase("steps", lang))
         for n, step in enumerate(steps, 1):
             title = re.sub(r"^(step|paso)\s*\d+\s*[:.\-—]\s*", "", step.section or "", flags=re.I)
-            gist = key_sentences(step, query, budget=700 if staff else 420)
+            gist = key_sentences(step, query, budget=700 if staff else 260)
             parts.append(f"{n}. **{title}** — {gist} {cites.ref(step)}")
     return "\n".join(parts)
