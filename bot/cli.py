@@ -148,6 +148,15 @@ def cmd_eval(args) -> int:
     return run_eval(settings_from(args), Path(args.file), as_json=args.json, baseline=args.baseline)
 
 
+def cmd_bench(args) -> int:
+    from bot.bench import run_bench
+
+    sizes = [int(x) for x in args.sizes.split(",")]
+    run_bench(settings_from(args), sizes, Path(args.out))
+    print(f"wrote {args.out}/benchmarks.md")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="recourse", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -192,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.add_argument("--baseline", action="store_true", help="also run the naive LangChain baseline")
+    p = command("bench", cmd_bench, "benchmarks → docs/benchmarks.md (a script, not a test)")
+    p.add_argument("--sizes", default="1000,10000,100000", help="index sizes for query latency")
+    p.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "docs"))
     return parser
 
 

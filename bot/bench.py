@@ -1,0 +1,381 @@
+"""`recourse bench`: throughput, re-ingest, query latency at scale, cold start, memory, LLM
+streaming and concurrency on this machine, written to docs/benchmarks.md with PNG plots.
+
+A script, not a test: these machines are noisy, so it quotes medians and ratios from one run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from bot.config import ROOT, Settings
+from ingest.chunking import CHUNKING_VERSION, chunk_source, embedding_text
+from ingest.embed import get_embedder
+from ingest.index import Index
+from ingest.loaders import load_sources
+from ingest.pipeline import run_ingest
+
+QUESTIONS = ROOT / "tests" / "data" / "eval_set.yaml"
+
+
+def pct(values: list[float], p: float) -> float:
+    return float(np.percentile(values, p))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+# ── throughput ───────────────────────────────────────────────────────────────────────────
+def bench_throughput(settings: Settings, embedder, tmp: Path) -> dict:
+    chunks = [c for s in load_sources(settings.knowledge_dir).sources for c in chunk_source(s)]
+    texts = [embedding_text(c) for c in chunks]
+    embedder.embed(texts[:64])  # warm up
+    t0 = time.perf_counter()
+    embedder.embed(texts)
+    raw = len(texts) / (time.perf_counter() - t0)
+    target = Settings(knowledge_dir=settings.knowledge_dir, index_dir=tmp / "tp-index")
+    t0 = time.perf_counter()
+    report = run_ingest(target, embedder=embedder, progress=False)
+    full = report.embedded / (time.perf_counter() - t0)
+    return {"chunks": len(texts), "raw_chunks_per_s": raw, "ingest_chunks_per_s": full,
+            "ratio": full / raw}
+
+
+# ── incremental re-ingest in a 1,000-source corpus ───────────────────────────────────────
+GUIDE = """---
+id: guide-synthetic-{n}
+title: "Synthetic guide {n}: {topic}"
+kind: guide
+jurisdiction: US
+citation: "Synthetic guide {n}"
+url: https://example.org/synthetic/{n}
+last_verified: 2026-11-01
+---
+# Synthetic guide {n}
+
+## Step 1: Record {topic}
+Write down every address where {topic} appears, with the date, for case {n}.
+
+## Step 2: Report {topic}
+Use the platform's report form for {topic} and keep the confirmation, case {n}.
+
+## Step 3: Ask for help with {topic}
+Call a helpline if {topic} is not removed in two days, case {n}.
+"""
+TOPICS = ["a leaked photo", "a deepfake", "a threat", "a forum post", "a video", "a screenshot"]
+
+
+def bench_incremental(embedder, tmp: Path) -> dict:
+    knowledge = tmp / "k1000" / "guides"
+    knowledge.mkdir(parents=True)
+    for n in range(1000):
+        (knowledge / f"g{n}.md").write_text(GUIDE.format(n=n, topic=TOPICS[n % len(TOPICS)]))
+    settings = Settings(knowledge_dir=tmp / "k1000", index_dir=tmp / "k1000-index")
+    t0 = time.perf_counter()
+    first = run_ingest(settings, embedder=embedder, progress=False)
+    full_s = time.perf_counter() - t0
+    target = knowledge / "g500.md"
+    target.write_text(target.read_text().replace("two days", "48 hours"))
+    t0 = time.perf_counter()
+    report = run_ingest(settings, embedder=embedder, progress=False)
+    warm_s = time.perf_counter() - t0
+    target.write_text(target.read_text().replace("48 hours", "two days, then again"))
+    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+           "RECOURSE_INDEX_DIR": str(settings.index_dir)}
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json"], env=env, cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    cli_s = time.perf_counter() - t0
+    cli = json.loads(out.stdout)
+    return {"sources": 1000, "chunks": first.embedded, "full_ingest_s": full_s,
+            "one_source_s": warm_s, "one_source_embedded": report.embedded,
+            "one_source_changed": [c.id for c in report.changed],
+            "cli_one_source_s": cli_s, "cli_embedded": cli["embedded"]}
+
+
+# ── query latency at 1k / 10k / 100k chunks ──────────────────────────────────────────────
+def scaled_index(base: Settings, embedder, size: int, tmp: Path) -> Settings:
+    """A synthetic index of `size` chunks scaled from the real one: real texts with a variant
+    tag, real vectors with small noise (so the model is not re-run 100k times)."""
+    index = Index(base)
+    manifest = index.manifest()
+    real = index.live_chunks(manifest)
+    got = index.chunks.get(ids=[c.id for c in real], include=["embeddings"])
+    vectors = dict(zip(got["ids"], np.asarray(got["embeddings"])))
+    settings = Settings(knowledge_dir=base.knowledge_dir, index_dir=tmp / f"scaled-{size}")
+    target = Index(settings, create=True)
+    rng = np.random.default_rng(size)
+    sources, batch, batch_vecs = {}, [], []
+    for i in range(size):
+        c = real[i % len(real)]
+        copy = i // len(real)
+        sid = c.source_id if copy == 0 else f"{c.source_id}-v{copy}"
+        chunk = c.model_copy(update={"id": f"{sid}:{i}", "source_id": sid,
+                                     "text": c.text if copy == 0 else f"{c.text} (variant {copy})"})
+        v = vectors[c.id] + (rng.normal(0, 0.02, len(vectors[c.id])) if copy else 0)
+        batch.append(chunk)
+        batch_vecs.append(v / np.linalg.norm(v))
+        entry = sources.setdefault(sid, {**manifest["sources"][c.source_id], "chunks": []})
+        entry["chunks"].append(chunk.id)
+        if len(batch) == 2000:
+            target.add(batch, batch_vecs)
+            batch, batch_vecs = [], []
+    if batch:
+        target.add(batch, batch_vecs)
+    target.write_manifest({"model": embedder.name, "chunking": CHUNKING_VERSION, "generation": 1,
+                           "sources": sources, "routes": manifest.get("routes", {})})
+    return settings
+
+
+def bench_latency(base: Settings, embedder, tmp: Path, sizes: list[int]) -> list[dict]:
+    from bot.answer.assistant import Assistant
+    from bot.retrieval import HybridSearch
+
+    questions = [c["q"] for c in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))][:60]
+    rows = []
+    for size in sizes:
+        t0 = time.perf_counter()
+        settings = scaled_index(base, embedder, size, tmp)
+        build_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        search = HybridSearch(settings, embedder)
+        load_s = time.perf_counter() - t0
+        assistant = Assistant(settings, embedder=embedder, search=search)
+        assistant.answer(questions[0])  # warm up
+        retrieval, answer = [], []
+        for q in questions:
+            t0 = time.perf_counter()
+            search.search(q, k=8)
+            retrieval.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            assistant.answer(q)
+            answer.append((time.perf_counter() - t0) * 1000)
+        rows.append({"chunks": size, "build_s": build_s, "load_s": load_s,
+                     "retrieval_p50": pct(retrieval, 50), "retrieval_p95": pct(retrieval, 95),
+                     "answer_p50": pct(answer, 50), "answer_p95": pct(answer, 95)})
+        shutil.rmtree(settings.index_dir, ignore_errors=True)
+    return rows
+
+
+# ── the app: cold start, memory, concurrency ─────────────────────────────────────────────
+def start_app(settings: Settings) -> tuple[subprocess.Popen, str, float]:
+    port = free_port()
+    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+           "RECOURSE_INDEX_DIR": str(settings.index_dir)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        if "ready" in line:
+            break
+    threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+    return proc, f"http://127.0.0.1:{port}/", time.perf_counter() - t0
+
+
+def ask_app(client, question: str, place: str = "") -> tuple[str, float]:
+    t0 = time.perf_counter()
+    chat, *_ = client.predict(question, [], place, "victim", "", api_name="/reply")
+    content = chat[-1]["content"]
+    text = content if isinstance(content, str) else " ".join(p.get("text", "") for p in content)
+    return text, time.perf_counter() - t0
+
+
+def bench_app(settings: Settings, sessions: int = 20, rounds: int = 3) -> dict:
+    from gradio_client import Client
+
+    proc, url, ready_s = start_app(settings)
+    try:
+        t0 = time.perf_counter()
+        first = Client(url, verbose=False)
+        ask_app(first, "Can I sue someone who posted my nude photos?")
+        first_answer_s = ready_s + (time.perf_counter() - t0)
+        states = sorted(yaml.safe_load((ROOT / "knowledge/routes.yaml").read_text()) and
+                        __import__("bot.jurisdictions", fromlist=["US_STATES"]).US_STATES.items())[:sessions]
+        latencies, errors, crosstalk = [], [], []
+
+        def session(code: str, name: str) -> None:
+            try:
+                client = Client(url, verbose=False)
+                for _ in range(rounds):
+                    text, took = ask_app(client, f"What does {name} law say about sharing intimate images?")
+                    latencies.append(took)
+                    if name not in text and code not in text:
+                        crosstalk.append(name)
+            except Exception as exc:  # counted, reported
+                errors.append(f"{name}: {type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=session, args=item) for item in states]
+        t0 = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        return {"ready_s": ready_s, "first_answer_s": first_answer_s, "app_peak_rss_mb": peak_rss_mb(proc.pid),
+                "sessions": sessions, "requests": sessions * rounds, "errors": errors,
+                "crosstalk": crosstalk, "p50_s": pct(latencies, 50) if latencies else None,
+                "p95_s": pct(latencies, 95) if latencies else None, "wall_s": wall}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def bench_ingest_memory(settings: Settings, tmp: Path) -> float:
+    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+           "RECOURSE_INDEX_DIR": str(tmp / "mem-index")}
+    proc = subprocess.Popen([sys.executable, "-c", (
+        "import sys, runpy; sys.argv=['recourse','ingest']\n"
+        "from bot.cli import main\nrc = main()\n"
+        "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out, _ = proc.communicate()
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+# ── LLM streaming against the local OpenAI-compatible server used in tests ─────────────────
+def bench_llm(runs: int = 10) -> dict:
+    from openai import OpenAI
+
+    sys.path.insert(0, str(ROOT))
+    from tests.llm_server import running_server
+
+    passages = '<passage n="1" source="15 U.S.C. § 6851" section="(b)">\nYou can sue. More text.\n</passage>'
+    ttft, total = [], []
+    with running_server() as url:
+        client = OpenAI(base_url=url, api_key="none", max_retries=0)
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            first = None
+            stream = client.chat.completions.create(model="cite-first", stream=True, messages=[
+                {"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: can I sue?"}])
+            for event in stream:
+                if first is None and event.choices and event.choices[0].delta.content:
+                    first = time.perf_counter() - t0
+            ttft.append(first * 1000)
+            total.append((time.perf_counter() - t0) * 1000)
+    return {"runs": runs, "ttft_ms_p50": pct(ttft, 50), "total_ms_p50": pct(total, 50)}
+
+
+# ── report ───────────────────────────────────────────────────────────────────────────────
+def plot(latency: list[dict], throughput: dict, out: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    files = []
+    fig, ax = plt.subplots(figsize=(6, 4))
+    sizes = [r["chunks"] for r in latency]
+    for key, label in (("retrieval_p50", "retrieval p50"), ("retrieval_p95", "retrieval p95"),
+                       ("answer_p50", "offline answer p50"), ("answer_p95", "offline answer p95")):
+        ax.plot(sizes, [r[key] for r in latency], marker="o", label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the index")
+    ax.set_ylabel("ms")
+    ax.set_title("Query latency vs index size (2 cores)")
+    ax.axhline(150, color="grey", linestyle="--", linewidth=0.8)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "bench-latency.png", dpi=110)
+    files.append("bench-latency.png")
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    ax.bar(["model alone", "full ingest"], [throughput["raw_chunks_per_s"], throughput["ingest_chunks_per_s"]],
+           color=["#1f5f8b", "#b3261e"])
+    ax.set_ylabel("chunks / s")
+    ax.set_title("Embedding throughput (real knowledge chunks)")
+    fig.tight_layout()
+    fig.savefig(out / "bench-throughput.png", dpi=110)
+    files.append("bench-throughput.png")
+    plt.close("all")
+    return files
+
+
+def run_bench(settings: Settings, sizes: list[int], out: Path) -> dict:
+    embedder = get_embedder()
+    results: dict = {"machine": f"{os.cpu_count()} cores, {sys.platform}, Python {sys.version.split()[0]}"}
+    with tempfile.TemporaryDirectory(prefix="recourse-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        print("throughput…", flush=True)
+        results["throughput"] = bench_throughput(settings, embedder, tmp)
+        base = Settings(knowledge_dir=settings.knowledge_dir, index_dir=tmp / "tp-index")
+        print("incremental re-ingest…", flush=True)
+        results["incremental"] = bench_incremental(embedder, tmp)
+        print("query latency…", flush=True)
+        results["latency"] = bench_latency(base, embedder, tmp, sizes)
+        print("ingest memory…", flush=True)
+        results["ingest_peak_rss_mb"] = bench_ingest_memory(settings, tmp)
+        print("app: cold start, memory, 20 sessions…", flush=True)
+        results["app"] = bench_app(base)
+        print("llm streaming…", flush=True)
+        results["llm"] = bench_llm()
+        out.mkdir(parents=True, exist_ok=True)
+        results["plots"] = plot(results["latency"], results["throughput"], out)
+    (out / "benchmarks.json").write_text(json.dumps(results, indent=1, default=str))
+    (out / "benchmarks.md").write_text(render(results))
+    return results
+
+
+def render(r: dict) -> str:
+    t, inc, app, llm = r["throughput"], r["incremental"], r["app"], r["llm"]
+    lines = [
+        "# Benchmarks", "",
+        f"One run of `recourse bench` on the development machine ({r['machine']}, no GPU). "
+        "Medians and ratios from that one run; the machine is shared and noisy, so treat "
+        "differences under ~20% as noise. Raw figures: `docs/benchmarks.json`.", "",
+        "## Ingest", "",
+        f"- Embedding model alone on the {t['chunks']} real knowledge chunks: **{t['raw_chunks_per_s']:.1f} chunks/s**.",
+        f"- Full `ingest` (load, chunk, embed, write Chroma, manifest): **{t['ingest_chunks_per_s']:.1f} chunks/s**, "
+        f"**{t['ratio'] * 100:.0f}%** of the model alone (target ≥ 85%).",
+        f"- 1,000-source corpus ({inc['chunks']} chunks): full ingest {inc['full_ingest_s']:.1f} s; after editing one "
+        f"source, re-ingest took **{inc['one_source_s']:.2f} s** with the model loaded "
+        f"({inc['one_source_embedded']} chunks re-embedded, changed: {', '.join(inc['one_source_changed'])}); "
+        f"the same as a fresh `recourse ingest` command took {inc['cli_one_source_s']:.1f} s including "
+        f"Python start-up and model load ({inc['cli_embedded']} chunks embedded). Target < 3 s.",
+        f"- Peak memory of `recourse ingest` on the real knowledge base: {r['ingest_peak_rss_mb']:.0f} MB.", "",
+        "![throughput](bench-throughput.png)", "",
+        "## Query latency", "",
+        "Synthetic corpora scaled from the real index (real chunk texts with a variant tag, real vectors "
+        "with small noise). 60 questions from `tests/data/eval_set.yaml`; the offline answer includes the "
+        "safety check, retrieval and composition.", "",
+        "| chunks | build s | load s | retrieval p50 ms | retrieval p95 ms | answer p50 ms | answer p95 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {x['chunks']:,} | {x['build_s']:.0f} | {x['load_s']:.1f} | {x['retrieval_p50']:.0f} | "
+              f"{x['retrieval_p95']:.0f} | {x['answer_p50']:.0f} | {x['answer_p95']:.0f} |" for x in r["latency"]]
+    lines += ["", "Target: offline answer p95 < 150 ms at 10k chunks.", "", "![latency](bench-latency.png)", "",
+              "## The web app", "",
+              f"- Cold start of `recourse chat` to ready: {app['ready_s']:.1f} s; to the first answer through the API: "
+              f"{app['first_answer_s']:.1f} s. Peak memory of the app after the load below: {app['app_peak_rss_mb']:.0f} MB.",
+              f"- {app['sessions']} simultaneous sessions through the app's API on loopback, {app['requests']} "
+              f"questions in all (each session asks about its own state): p50 {app['p50_s']:.2f} s, "
+              f"p95 {app['p95_s']:.2f} s per answer, {len(app['errors'])} errors, "
+              f"{len(app['crosstalk'])} answers that did not name the session's own state; wall time {app['wall_s']:.1f} s.",
+              "", "## LLM path", "",
+              f"Against the local OpenAI-compatible server used in the tests (`tests/llm_server.py`, which "
+              f"streams a templated answer; it measures our client and protocol overhead, not a model): "
+              f"time to first token p50 {llm['ttft_ms_p50']:.1f} ms, total p50 {llm['total_ms_p50']:.1f} ms "
+              f"over {llm['runs']} runs. A real model's figures depend on the model server.", ""]
+    return "\n".join(lines)
