@@ -83,3 +83,25 @@ def test_a_file_broken_later_keeps_its_previous_version(tmp_path, embedder):
 def corpus_settings_dir():
     from tests.conftest import DATA
     return DATA / "corpus"
+
+
+def test_a_new_chunking_version_forces_a_full_rebuild(tmp_path, embedder):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(corpus_settings_dir(), knowledge)
+    settings = Settings(knowledge_dir=knowledge, index_dir=tmp_path / "index")
+    run_ingest(settings, embedder=embedder, progress=False)
+    index = Index(settings)
+    index.write_manifest({**index.manifest(), "chunking": "structure-v0"})
+    report = run_ingest(settings, embedder=embedder, progress=False)
+    assert report.rebuild_reason and "structure-v0" in report.rebuild_reason
+    assert report.embedded > 0 and "Full rebuild" in report.render()
+
+
+def test_ingest_reports_stale_sources(tmp_path, embedder):
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(corpus_settings_dir(), knowledge)
+    path = knowledge / "guides" / "stopncii.md"
+    path.write_text(path.read_text().replace("last_verified: 2026-11-25", "last_verified: 2024-01-02"))
+    settings = Settings(knowledge_dir=knowledge, index_dir=tmp_path / "index")
+    report = run_ingest(settings, embedder=embedder, progress=False)
+    assert "guide-stopncii" in report.stale and "Stale" in report.render()
