@@ -62,6 +62,7 @@ class ScoredChunk(BaseModel):
     chunk: Chunk
     score: float  # fused score, higher is better
     dense: float | None = None  # cosine similarity from the dense search, if it found it
+    exact: bool = False  # the query named this chunk's statute number or subsection
 
 
 class Citation(BaseModel):

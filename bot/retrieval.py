@@ -32,6 +32,7 @@ from as about not no so there any""".split())
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*[a-z]?|[\u3400-\u9fff\uac00-\ud7af]")
 _CONTACT = re.compile(r"\b(number|phone|call|contact|hotline|helpline|text line|"
                       r"email|teléfono|número|línea)\b|電話|專線|聯絡", re.I)
+_SUBSECTION = re.compile(r"(?:\([a-z0-9]{1,4}\))+")
 _NUMBER = re.compile(r"\b\d{3,4}[a-z]?(?:\.\d+)?\b")
 
 
@@ -108,6 +109,7 @@ class HybridSearch:
         dense = {cid: sim for cid, sim in dense_hits}
 
         scores: dict[str, float] = {}
+        exact: set[str] = set()
         for rank, (cid, _) in enumerate(dense_hits):
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
         q_tokens = tokenize(query)
@@ -126,6 +128,7 @@ class HybridSearch:
 
         numbers = set(_NUMBER.findall(query.lower()))
         wants_contact = bool(_CONTACT.search(query))
+        subsections = set(_SUBSECTION.findall(query.lower()))
         for cid in scores:
             chunk = self.chunks[cid]
             if place and chunk.jurisdiction == place:
@@ -134,12 +137,16 @@ class HybridSearch:
                 scores[cid] -= 0.004  # no place named: prefer federal law and general guides
             if numbers and any(n in chunk.citation.lower() for n in numbers):
                 scores[cid] += 0.02  # an exact statute number the person typed
+                exact.add(cid)
+            if subsections and chunk.section and any(sub in chunk.section.lower() for sub in subsections):
+                scores[cid] += 0.02  # "§ 6851(b)(3)" names the subsection itself
+                exact.add(cid)
             if wants_contact and chunk.kind == "directory":
                 scores[cid] += 0.01  # "what's the number for…" wants the record itself
             if lang and lang != "en" and chunk.lang == lang:
                 scores[cid] += 0.03
         best = sorted(scores, key=lambda cid: -scores[cid])[:k]
-        return [ScoredChunk(chunk=self.chunks[cid], score=round(scores[cid], 5),
+        return [ScoredChunk(chunk=self.chunks[cid], score=round(scores[cid], 5), exact=cid in exact,
                             dense=round(dense[cid], 4) if cid in dense else None) for cid in best]
 
     def sources(self) -> dict:

@@ -189,8 +189,8 @@ class Assistant:
         if not hits:
             return False
         best = max((h.dense or 0.0) for h in hits)
-        if best >= self.settings.min_relevance:
-            return True
+        if best >= self.settings.min_relevance or any(h.exact for h in hits[:3]):
+            return True  # close in meaning, or the person named this statute's number
         return lang != "en" and any(h.chunk.lang == lang for h in hits[:3])
 
     def _steps(self, hits: list[ScoredChunk], flags: SafetyFlags):

@@ -15,6 +15,8 @@ from bot.models import Chunk, Citation, ScoredChunk
 from bot.retrieval import tokenize
 from ingest.loaders import INJECTION_RE
 
+# Victims get short extracts (plain, scannable); staff get whole passages.
+VICTIM_PASSAGE, VICTIM_STEP = 420, 260
 _SPLIT = re.compile(r"(?<=[.!?。！？])\s+|\n{2,}")
 _MD = re.compile(r"^\s*([-*]|\d+[.)])\s+", re.M)
 # A "sentence" ending in one of these was cut at an abbreviation, not a full stop.
@@ -110,11 +112,11 @@ def compose(query: str, hits: list[ScoredChunk], steps: list[Chunk], persona: st
                 label = f"{c.citation}" + (f", {c.section}" if c.section else "")
                 parts.append(f"- **{label}** ({c.jurisdiction}): {c.text.strip()} {cites.ref(c)}")
             else:
-                parts.append(f"- {key_sentences(c, query, budget=420)} {cites.ref(c)}")
+                parts.append(f"- {key_sentences(c, query, budget=VICTIM_PASSAGE)} {cites.ref(c)}")
     if steps:
         parts.append(phrase("steps", lang))
         for n, step in enumerate(steps, 1):
             title = re.sub(r"^(step|paso)\s*\d+\s*[:.\-—]\s*", "", step.section or "", flags=re.I)
-            gist = key_sentences(step, query, budget=700 if staff else 260)
+            gist = key_sentences(step, query, budget=700 if staff else VICTIM_STEP)
             parts.append(f"{n}. **{title}** — {gist} {cites.ref(step)}")
     return "\n".join(parts)
