@@ -218,6 +218,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `recourse ask … | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # the person gets a sentence, the log gets the details
         logging.getLogger("recourse").debug("unexpected error", exc_info=True)
         print(f"recourse: sorry, something went wrong ({type(exc).__name__}: {exc}). "

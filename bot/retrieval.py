@@ -92,8 +92,10 @@ class HybridSearch:
                 self._load()
 
     def search(self, query: str, k: int = 6, jurisdiction: str | None = None,
-               lang: str | None = None) -> list[ScoredChunk]:
-        """The k best chunks for `query`, best first; `jurisdiction` narrows and boosts."""
+               lang: str | None = None, minor: bool | None = None) -> list[ScoredChunk]:
+        """The k best chunks for `query`, best first; `jurisdiction` narrows and boosts.
+        minor=False (no one under 18 involved, as far as we know) lowers under-18 guides, whose
+        name "Take It Down" otherwise matches every "take it down" question."""
         self.refresh()
         query = query.strip()
         if not query or not self.chunks:
@@ -143,6 +145,8 @@ class HybridSearch:
                 exact.add(cid)
             if wants_contact and chunk.kind == "directory":
                 scores[cid] += 0.01  # "what's the number for…" wants the record itself
+            if minor is False and chunk.audience == "minor":
+                scores[cid] -= 0.008
             if lang and lang != "en" and chunk.lang == lang:
                 scores[cid] += 0.03
         best = sorted(scores, key=lambda cid: -scores[cid])[:k]

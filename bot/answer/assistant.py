@@ -27,6 +27,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|what if|and in|and for|same for|y en|y si|¿?y|那)\b", re.I)
 _HARM = re.compile(r"\b(posted|shared|leaked|sent|spread|threaten\w*|blackmail\w*|sextort\w*|made|"
                    r"uploaded|deepfake\w*|published|extort\w*)\b", re.I)
+_REMOVAL = re.compile(r"\b(remov\w*|take (it |them )?down|taken down|delete\w*|report\w*)\b", re.I)
 _LEGAL = re.compile(r"\b(law|laws|legal|illegal|crime|criminal|sue|suing|lawsuit|statute|rights?|"
                     r"press charges|prosecut\w*)\b", re.I)
 
@@ -128,7 +129,7 @@ class Assistant:
             yield prefix + "\n\n"  # crisis help reaches the screen before anything else
 
         query, place = self._contextualise(text, history, place)
-        hits = self.search.search(query, k=8, jurisdiction=place, lang=lang)
+        hits = self.search.search(query, k=8, jurisdiction=place, lang=lang, minor=flags.minor)
         if flags.minor:  # adult-only tools are not the route for images of under-18s
             hits = [h for h in hits if h.chunk.audience != "adult"]
         grounded = self._grounded(hits, lang)
@@ -158,6 +159,9 @@ class Assistant:
         if grounded and not place and _LEGAL.search(query) and not any(
                 jurisdictions.detect(h) for h in history):
             tail.append(phrase("ask_place", lang))
+        elif grounded and _REMOVAL.search(query) and not any(
+                h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
+            tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
         shown = len(_dedupe(resources[:0] + [r for r in resources if r.name in prefix]))
         resources = _dedupe(resources)[:max(5, shown)]
         rest = [r for r in resources if r.name not in prefix]
