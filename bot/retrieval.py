@@ -134,9 +134,9 @@ class HybridSearch:
         for cid in scores:
             chunk = self.chunks[cid]
             if place and chunk.jurisdiction == place:
-                scores[cid] += 0.012  # the person's own state or country first
+                scores[cid] += 0.02  # the person's own state or country first
             elif not place and chunk.jurisdiction.startswith("US-"):
-                scores[cid] -= 0.004  # no place named: prefer federal law and general guides
+                scores[cid] -= 0.01  # no place named: prefer federal law and general guides
             if numbers and any(n in chunk.citation.lower() for n in numbers):
                 scores[cid] += 0.02  # an exact statute number the person typed
                 exact.add(cid)

@@ -28,6 +28,10 @@ _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|what if|and in|and for|s
 _HARM = re.compile(r"\b(posted|shared|leaked|sent|spread|threaten\w*|blackmail\w*|sextort\w*|made|"
                    r"uploaded|deepfake\w*|published|extort\w*)\b", re.I)
 _REMOVAL = re.compile(r"\b(remov\w*|take (it |them )?down|taken down|delete\w*|report\w*)\b", re.I)
+_AGE_MATTERS = re.compile(r"\b(hash\w*|stop ?ncii|take it down|stop (it|them) (spreading|from spreading)|"
+                          r"(nudes?|intimate|sexual|naked) (photos?|pics?|pictures?|images?|videos?))\b", re.I)
+_AGE_GIVEN = re.compile(r"\b(i'?m|i am|i was|when i was|aged?) \d{1,2}\b|\b(adult|minor|under 18|over 18|18 or older)\b", re.I)
+_HASH_TOOLS = re.compile(r"stop ?ncii|take it down \(ncmec\)|takeitdown\.ncmec|ncmec'?s take it down", re.I)
 _LEGAL = re.compile(r"\b(law|laws|legal|illegal|crime|criminal|sue|suing|lawsuit|statute|rights?|"
                     r"press charges|prosecut\w*)\b", re.I)
 
@@ -159,6 +163,10 @@ class Assistant:
         if grounded and not place and _LEGAL.search(query) and not any(
                 jurisdictions.detect(h) for h in history):
             tail.append(phrase("ask_place", lang))
+        elif (grounded and not flags.minor and _AGE_MATTERS.search(query) and not _AGE_GIVEN.search(query)
+              and not any(_AGE_GIVEN.search(h) for h in history)
+              and any(_HASH_TOOLS.search(h.chunk.text) for h in hits[:4])):
+            tail.append(phrase("ask_age", lang))  # StopNCII (adults) or Take It Down (under 18)
         elif grounded and _REMOVAL.search(query) and not any(
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters

@@ -39,6 +39,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "I'm here to help. Tell me what happened or what you'd like to know — for "
                  "example, how to get images removed, or what the law says where you live.",
         "too_long": "Your message was very long, so I read the first part of it.",
+        "ask_age": "Were you under 18 when the image was taken? The removal tools are different for images of minors.",
         "ask_platform": "Which website or app is it on? I can then show you that platform's own report route.",
         "ask_place": "Laws differ from place to place. Which state or country are you in? I can "
                      "then show you the law that applies to you.",
@@ -77,6 +78,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "Estoy aquí para ayudarte. Cuéntame qué pasó o qué quieres saber.",
         "too_long": "Tu mensaje era muy largo; leí la primera parte.",
         "ask_place": "Las leyes cambian según el lugar. ¿En qué estado o país estás?",
+        "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Las herramientas son distintas para menores.",
         "ask_platform": "¿En qué sitio web o aplicación está? Así te muestro cómo denunciarlo allí.",
         "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
         "llm_bad_citations": "La respuesta del modelo de IA no citaba bien mis fuentes; esta respuesta sale directamente de ellas.",
@@ -101,6 +103,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "我在這裡幫你。請告訴我發生了什麼事，或你想知道什麼。",
         "too_long": "你的訊息很長，我先閱讀了前面的部分。",
         "ask_place": "各地法律不同。請問你在哪個國家或地區？",
+        "ask_age": "影像拍攝時你未滿18歲嗎？未成年與成年的移除管道不同。",
         "ask_platform": "影像在哪個網站或 App 上？我可以告訴你該平台的檢舉方式。",
         "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",
         "llm_bad_citations": "AI 模型的回答沒有正確引用資料來源，這個回答直接取自我的資料來源。",
