@@ -50,7 +50,6 @@ browser history."""
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    settings = assistant.settings
     places = [("Not sure / not set", "")] + jurisdictions.choices()
     with gr.Blocks(title="Recourse — help with image-based abuse", delete_cache=(300, 600)) as demo:
         gr.Button("Quick exit (Esc)", elem_id="quick-exit").click(None, js=QUICK_EXIT_JS)

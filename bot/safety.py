@@ -10,7 +10,6 @@ themselves live in knowledge/directory.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np

@@ -156,7 +156,7 @@ MISUSE_STRONG = rx(
     r"\b(mega|drive|dropbox|discord|telegram|reddit) (link|server|group|channel|bot)s?\b.{0,40}\b(leak|nudes|pics of girls|nsfw)", r"\bleaked (folder|pack|content)\b",
     r"\b(sites?|servers?|groups?|channels?|forums?|boards?) (where|that)\b.{0,40}\b(share|trade|post|sell|pay for)\b.{0,30}\b(nudes|pics|photos|leaks)\b",
     r"\b(sell|selling|sells|pay for|pays for)\b.{0,30}\b(private|amateur|intimate) (pics|photos|videos)\b",
-    rf"\b(make|create|generate|produce|render|draw|photoshop|edit|turn|put|swap)\b.{{0,40}}\b(nudes?|naked|porn\w*|sex(ual|y)?|explicit|deepfakes?|deep fakes?|nsfw|topless|undress\w*)\b",
+    r"\b(make|create|generate|produce|render|draw|photoshop|edit|turn|put|swap)\b.{0,40}\b(nudes?|naked|porn\w*|sex(ual|y)?|explicit|deepfakes?|deep fakes?|nsfw|topless|undress\w*)\b",
     r"\b(find|give|send|recommend|best|good|free|which|where|link|download|install|use|try|is there|are there|any)\b.{0,30}\b(undress|nudify|nudifier|deepnude|x-?ray)\w*",
     r"\b(undress|nudify)\w* (her|him|them|this|my|a|the)\b", r"\b(remov\w*|take off|erase|strip)\b.{0,15}\b(the |her |his |their )?cloth(es|ing)\b", r"\bclothes off\b",
     r"\b(get|make|convince) (him|her|them) to send (them|it|those|the (pics|photos)) to me\b",
