@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.config import Settings
-from bot.evaluate import _place, retrieval_figures
+from bot.evaluate import rank_of, retrieval_figures
 from ingest.loaders import load_sources
 
 
@@ -53,16 +53,14 @@ def build_baseline(settings: Settings, embedder, directory: str) -> Chroma:
 def baseline_ranks(store: Chroma, cases: list[dict], k: int = 10) -> list[int | None]:
     ranks = []
     for case in cases:
-        ids = list(dict.fromkeys(d.metadata["source_id"] for d in store.similarity_search(case["q"], k=k)))
-        expected = case["source"] if isinstance(case["source"], list) else [case["source"]]
-        ranks.append(next((i for i, sid in enumerate(ids, 1) if sid in expected), None))
+        docs = store.similarity_search(case["q"], k=k)
+        ranks.append(rank_of(case, [d.metadata["source_id"] for d in docs]))
     return ranks
 
 
 def baseline_figures(settings: Settings, embedder, cases: list[dict]) -> dict:
     """Recall@1/@5 and MRR@10 of the tutorial pipeline (the question's picked state is
     ignored: the tutorial has no filters)."""
-    _ = _place  # the baseline deliberately ignores jurisdiction
     with tempfile.TemporaryDirectory(prefix="recourse-baseline-") as tmp:
         store = build_baseline(settings, embedder, tmp)
         return retrieval_figures(baseline_ranks(store, cases))

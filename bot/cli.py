@@ -51,8 +51,9 @@ def cmd_validate(args) -> int:
 
     settings = settings_from(args)
     result = load_sources(settings.knowledge_dir)
-    for err in result.errors:
-        print(f"{settings.knowledge_dir.name}/{err}" if not args.json else "", file=sys.stderr)
+    if not args.json:
+        for err in result.errors:
+            print(f"{settings.knowledge_dir.name}/{err}", file=sys.stderr)
     if args.json:
         print(json.dumps({"sources": len(result.sources), "errors": [str(e) for e in result.errors]}))
     elif not result.errors:

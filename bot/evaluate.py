@@ -49,10 +49,15 @@ def retrieval_ranks(assistant, cases: list[dict]) -> list[int | None]:
     ranks = []
     for case in cases:
         hits = assistant.search.search(case["q"], 10, _place(case), case.get("lang"))
-        ids = list(dict.fromkeys(h.chunk.source_id for h in hits))
-        expected = case["source"] if isinstance(case["source"], list) else [case["source"]]
-        ranks.append(next((i for i, sid in enumerate(ids, 1) if sid in expected), None))
+        ranks.append(rank_of(case, [h.chunk.source_id for h in hits]))
     return ranks
+
+
+def rank_of(case: dict, source_ids: list[str]) -> int | None:
+    """1-based rank of the case's expected source among distinct retrieved sources."""
+    expected = case["source"] if isinstance(case["source"], list) else [case["source"]]
+    ids = list(dict.fromkeys(source_ids))
+    return next((i for i, sid in enumerate(ids, 1) if sid in expected), None)
 
 
 def retrieval_figures(ranks: list[int | None]) -> dict:

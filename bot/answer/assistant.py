@@ -170,7 +170,7 @@ class Assistant:
         elif grounded and _REMOVAL.search(query) and not any(
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
-        shown = len(_dedupe(resources[:0] + [r for r in resources if r.name in prefix]))
+        shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
         resources = _dedupe(resources)[:max(5, shown)]
         rest = [r for r in resources if r.name not in prefix]
         if rest:
