@@ -53,14 +53,14 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
     loaded = load_sources(settings.knowledge_dir)
     report = IngestReport(dry_run=dry_run, errors=[str(e) for e in loaded.errors],
                           flagged=loaded.flagged)
-    embedder = embedder or get_embedder()
+    model_name = embedder.name if embedder else Embedder.name  # known without loading the model
     index = Index(settings, create=True)
     old = index.manifest()
     old_sources: dict = (old or {}).get("sources", {})
-    if old and (old.get("model") != embedder.name or old.get("chunking") != CHUNKING_VERSION):
+    if old and (old.get("model") != model_name or old.get("chunking") != CHUNKING_VERSION):
         report.rebuild_reason = (
             f"the index was built with model {old.get('model')} / chunking {old.get('chunking')}, "
-            f"now {embedder.name} / {CHUNKING_VERSION}; re-embedding everything")
+            f"now {model_name} / {CHUNKING_VERSION}; re-embedding everything")
         old_sources = {}
 
     todo, new_sources = [], {}
@@ -96,6 +96,8 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
 
     if not dry_run:
         all_chunks = [c for _, chunks in todo for c in chunks]
+        if all_chunks and embedder is None:
+            embedder = get_embedder()  # only now: an unchanged knowledge base never loads torch
         show = sys.stderr.isatty() if progress is None else progress
         t0 = time.perf_counter()
         with tqdm(total=len(all_chunks), desc="Embedding", unit="chunk", disable=not show) as bar:
@@ -108,7 +110,7 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
         generation = (old or {}).get("generation", 0) + 1
         if (todo or report.removed or report.rebuild_reason or old is None
                 or old.get("routes") != loaded.routes):
-            index.write_manifest({"model": embedder.name, "chunking": CHUNKING_VERSION,
+            index.write_manifest({"model": model_name, "chunking": CHUNKING_VERSION,
                                   "generation": generation, "sources": new_sources,
                                   "routes": loaded.routes})
         orphans = set(index.all_ids()) - live_after
