@@ -51,13 +51,13 @@ def cmd_validate(args) -> int:
 
     settings = settings_from(args)
     result = load_sources(settings.knowledge_dir)
-    if not args.json:
-        for err in result.errors:
-            print(f"{settings.knowledge_dir.name}/{err}", file=sys.stderr)
     if args.json:
         print(json.dumps({"sources": len(result.sources), "errors": [str(e) for e in result.errors]}))
-    elif not result.errors:
-        print(f"OK: {len(result.sources)} sources valid.")
+    else:
+        for err in result.errors:
+            print(f"{settings.knowledge_dir.name}/{err}", file=sys.stderr)
+        if not result.errors:
+            print(f"OK: {len(result.sources)} sources valid.")
     return 1 if result.errors else 0
 
 

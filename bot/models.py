@@ -102,6 +102,11 @@ class SafetyFlags(BaseModel):
     injection: bool = False
     image_request: bool = False
 
+    @property
+    def refuses(self) -> bool:
+        """Requests for intimate images and attempts to override the rules are both refused."""
+        return self.misuse or self.injection
+
 
 class Answer(BaseModel):
     id: str | None = None

@@ -99,7 +99,7 @@ def state_table(sources: dict) -> list[list[str]]:
     return sorted(rows)
 
 
-def html_table(headers: list[str], rows: list[list[str]], caption: str, elem_class: str = "") -> str:
+def html_table(headers: list[str], rows: list[list[str]], caption: str) -> str:
     """A real, accessible <table> (every row in the DOM, header cells scoped, links live)."""
     def cell(value: str, header: str) -> str:
         text = html.escape(value)
@@ -112,5 +112,5 @@ def html_table(headers: list[str], rows: list[list[str]], caption: str, elem_cla
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(cell(str(v), h) for v, h in zip(row, headers)) + "</tr>"
                    for row in rows)
-    return (f'<div class="table-wrap {elem_class}"><table><caption>{html.escape(caption)} '
+    return (f'<div class="table-wrap"><table><caption>{html.escape(caption)} '
             f'({len(rows)} rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')

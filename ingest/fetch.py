@@ -10,7 +10,6 @@ A failure on one URL is reported and never stops the others.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import urllib.error
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, Field
+
+from ingest.report import line_diff
 
 USER_AGENT = "Recourse-knowledge-check/0.1 (legal-aid knowledge maintenance; polite, one request per page)"
 
@@ -100,11 +101,7 @@ def fetch_all(knowledge_dir: Path, timeout: float = 20.0, max_bytes: int = 5_000
         result = FetchResult(id=sid, url=url, status="new" if old is None else
                              ("unchanged" if old == text else "changed"), chars=len(text))
         if old is not None and old != text:
-            diff = [d for d in difflib.unified_diff(old.splitlines(), text.splitlines(), lineterm="", n=0)
-                    if d[:1] in "+-" and not d.startswith(("+++", "---"))]
-            result.lines_added = sum(d.startswith("+") for d in diff)
-            result.lines_removed = sum(d.startswith("-") for d in diff)
-            result.diff = [d[:160] for d in diff[:8]]
+            result.lines_added, result.lines_removed, result.diff = line_diff(old, text, keep=8)
         if not dry_run and result.status != "unchanged":
             snapshots.mkdir(parents=True, exist_ok=True)
             fetched = datetime.now(timezone.utc).isoformat(timespec="seconds")

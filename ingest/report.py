@@ -77,16 +77,20 @@ class IngestReport(BaseModel):
         return "\n".join(out)
 
 
-def describe_change(old: dict, new: dict, old_text: str, new_text: str) -> SourceChange:
-    """Front-matter field changes and a short line diff between two versions of a source."""
-    fields = {k: [old.get(k), new.get(k)] for k in WATCHED_FIELDS if old.get(k) != new.get(k)}
+def line_diff(old_text: str, new_text: str, keep: int = 6) -> tuple[int, int, list[str]]:
+    """(lines added, lines removed, the first `keep` changed lines with +/-), for reports."""
     diff = [line for line in difflib.unified_diff(old_text.splitlines(), new_text.splitlines(),
                                                   lineterm="", n=0)
             if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return (sum(d.startswith("+") for d in diff), sum(d.startswith("-") for d in diff),
+            [d[:160] for d in diff[:keep]])
+
+
+def describe_change(old: dict, new: dict, old_text: str, new_text: str) -> SourceChange:
+    """Front-matter field changes and a short line diff between two versions of a source."""
+    fields = {k: [old.get(k), new.get(k)] for k in WATCHED_FIELDS if old.get(k) != new.get(k)}
+    added, removed, sample = line_diff(old_text, new_text)
     return SourceChange(
         id=new.get("id") or old.get("id"), title=new.get("title") or old.get("title", ""),
-        path=new.get("path", ""), fields=fields,
-        lines_added=sum(1 for d in diff if d.startswith("+")),
-        lines_removed=sum(1 for d in diff if d.startswith("-")),
-        diff=[d[:160] for d in diff[:6]],
+        path=new.get("path", ""), fields=fields, lines_added=added, lines_removed=removed, diff=sample,
     )

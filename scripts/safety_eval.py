@@ -25,7 +25,7 @@ FLAGS = ("crisis", "danger", "minor", "misuse")
 
 def predicted(flags, name: str) -> bool:
     # "misuse" in the set includes attempts to get around the rules (our `injection` flag).
-    return flags.misuse or flags.injection if name == "misuse" else getattr(flags, name)
+    return flags.refuses if name == "misuse" else getattr(flags, name)
 
 
 def score(items, preds) -> dict:

@@ -23,7 +23,7 @@ def classifier(embedder):
 ])
 def test_false_alarms_stay_quiet(text, classifier):
     flags = safety.check(text, classifier)
-    assert not (flags.crisis or flags.danger or flags.minor or flags.misuse or flags.injection)
+    assert not (flags.crisis or flags.danger or flags.minor or flags.refuses)
 
 
 @pytest.mark.parametrize("path", ["safety_set.yaml"])
@@ -32,7 +32,7 @@ def test_labelled_set_meets_the_targets(path, classifier):
     items = yaml.safe_load((DATA / path).read_text(encoding="utf-8"))
     preds = [safety.check(it["text"], classifier) for it in items]
     for name in FLAGS:
-        got = [p.misuse or p.injection if name == "misuse" else getattr(p, name) for p in preds]
+        got = [p.refuses if name == "misuse" else getattr(p, name) for p in preds]
         tp = sum(1 for it, g in zip(items, got) if it[name] and g)
         fp = sum(1 for it, g in zip(items, got) if not it[name] and g)
         fn = [it["text"] for it, g in zip(items, got) if it[name] and not g]

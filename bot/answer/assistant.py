@@ -115,7 +115,7 @@ class Assistant:
                 routed = self.route(flag, place)
                 blocks.append(_block(phrase(flag, lang), routed))
                 resources += routed
-        if flags.misuse or flags.injection:
+        if flags.refuses:
             reply = phrase("refuse" if flags.misuse else "injection", lang)
             ans = Answer(id=qid, answer="\n\n".join([*blocks, reply]), safety=flags, refused=True,
                          lang=lang, resources=_dedupe(resources), grounded=False)
