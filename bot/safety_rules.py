@@ -101,6 +101,12 @@ DANGER_NOT = rx(r"\b(years? ago|last (year|month|week)|used to|in the past|back 
 # Hard vetoes: the person says they are safe, or it is a joke.
 DANGER_SAFE = rx(r"\bi'?m safe( right)? now\b", r"\b(he|she) (doesn'?t|does not) know where i (live|am)\b",
                  r"\b(lol|lmao|haha)\b")
+# A threat to post images is abuse but not, by itself, physical danger; the classifier
+# confuses the two, so its danger vote needs something physical or immediate as well.
+DANGER_LEAK_ONLY = rx(r"\b(post|share|leak|send|upload|expose|release|spread)\w*\b.{0,30}\b(pics|photos|pictures|nudes|videos?|images?|deepfakes?)\b",
+                      r"\b(publicar|subir|mandar|enviar|difundir)\w*\b.{0,30}\b(fotos|videos?|nudes|imágenes)\b", r"(散布|外流|上傳|傳|po|公開).{0,8}(照片|影片|裸照|私密照)")
+DANGER_PHYSICAL = rx(r"\b(hurt|hit|kill|beat|outside|door|window|house|on (his|her) way|coming|knife|gun|weapon|choke|grab|follow\w*|waiting|here)\b",
+                     r"\b(golpe|matar|pegar|afuera|puerta|casa|viene|cuchillo|pistola)\w*", r"打|殺|門|家|刀|槍|來了|跟蹤")
 DANGER_NOW = rx(r"\bright now\b", r"\brn\b", r"\bahora mismo\b", r"現在就|正在")
 
 # ── minor involved ────────────────────────────────────────────────────────────────────────
@@ -149,6 +155,13 @@ _OTHER = (r"(her|his|their|them|him|someone'?s?|somebody'?s?|a girl'?s?|girls'?|
           r"my (ex|gf|bf|girlfriend|boyfriend|wife|husband|roommate|neighbou?r|coworker|co-worker|classmate|crush|friend|boss|teacher|sister'?s friend)('?s)?|my [a-z]+'s|"
           r"this (girl|woman|guy|person)'?s?|the (girl|woman|person)'?s?|[a-z]+'s)")
 _IMAGES = r"(nudes?|naked|nude (pics|photos|images|videos?)|leak(ed|s)?|private (pics|photos|pictures|images|videos?|content)|intimate (pics|photos|pictures|images|videos?)|explicit (pics|photos|videos?|content)|sex ?tape|packs?|onlyfans|wins)"
+# Locating a person from a picture ("where she lives from this photo", "address of the guy in
+# this selfie"): refused even when the asker is a victim; finding someone is for the police.
+_LOCATE = r"\b(where (she|he|they|my (ex|\w+)|this (guy|girl|person|woman|man)) (lives?|works?|is)|(her|his|their|home) address|locate (her|him|them|this \w+))\b.{0,50}\b(from|in|using|based on|of) (this|the|that|her|his|a) (photo|pic|picture|selfie|image|video|snap)\b"
+# The asker's own intent: "how do I", "help me", "best way to", "I want to".
+_ASK = (r"\b(how (do|can|could|would|should) (i|we|you)|help me|teach me|show me how|(best|easiest|"
+        r"safest) (way|app|tool|camera|place) to|where (can|do|could) i|i (want|need|plan) to|"
+        r"i'?m (going|trying) to|gonna|wanna|tips (for|on)|ways? to|is there a way to)\b")
 MISUSE_STRONG = rx(
     rf"\b(find|get|see|view|download|obtain|buy|purchase|pay for|trade|access|recover|copy|steal|grab|send me|look up|locate)\b.{{0,40}}\b{_OTHER}\b.{{0,25}}\b{_IMAGES}",
     rf"\b(find|get|see|download|buy|purchase|trade|send me)\b.{{0,30}}\b{_IMAGES}\b.{{0,20}}\b(of|from) {_OTHER}",
@@ -174,13 +187,21 @@ MISUSE_STRONG = rx(
     r"\bi have (his|her|their) (nudes|pics|photos|videos)\b", r"\b(i'?ll|i will|going to) (post|share|send|leak) (her|his|their) (pics|photos|nudes|videos?)\b.{0,30}\bunless\b",
     r"\b(help me|how (do|can|could) i|teach me to)\b.{0,30}\b(blackmail|extort|sextort|threaten)\b",
     r"\b(who is|who's|tell me who|name of|identify|work out .{0,20}which|find out who|where (she|he) lives|reverse image search)\b.{0,50}\b(she|her|him|woman|girl|man|guy|person|this (pic|photo|video|image)|in (this|the) (pic|photo|video|image)|leaked|nude|anonymous)",
-    r"\b(secretly|hidden|spy|covert)\w* (film|record|camera|cam)\w*|\bupskirt|\bcreepshot|\bfilm\w* .{0,30}\b(in the shower|undressing|changing)\b",
+    # Covert filming is misuse when asked for, not when a victim describes it ("he secretly
+    # recorded us"), so these need the asker's own intent in front.
+    rf"{_ASK}.{{0,30}}\b(secretly|hidden|spy|covert)\w* (film|record|camera|cam)\w*|\bupskirt|\bcreepshot",
+    rf"{_ASK}.{{0,30}}\bfilm\w* .{{0,30}}\b(in the shower|undressing|changing)\b",
     r"\b(get|break|hack|log) (into|in to)\b.{0,20}\b(her|his|their|my (ex|gf|bf|girlfriend|boyfriend|wife|husband)'?s?)\b.{0,20}\b(snapchat|icloud|phone|account|instagram|cloud|laptop|drive)\b",
     r"\b(recover|restore)\b.{0,30}\b(deleted )?(photos|pics)\b.{0,20}\bfrom (my ex'?s|her|his)\b",
     r"\bhow do (deepfake|nudify|undress)\w* .{0,20}(work|generators)\b.{0,60}\b(make|create)\b",
+    _LOCATE,
+    r"\b(i'?m|i am) (posting|sharing|leaking|sending|uploading) (his|hers|theirs|them)\b",
+    r"\b(nudes?|naked (pics|photos)|intimate (pics|photos|videos?)|sex tape)\b.{0,15}\bof (my ex|her|him|them|my (ex-?)?(gf|bf|girlfriend|boyfriend|wife|husband))\b.{0,80}\b(sell|post|upload|share|leak|send|trade)\b",
     # Spanish
     r"\b(desnudar|quitar(le)? la ropa|desvestir)\b", r"\b(conseguir|encontrar|comprar|descargar|bajar|ver|consígueme|consigueme)\b.{0,30}\b(nudes|packs?|fotos (íntimas|intimas|desnud\w+)|filtrad\w+|desnudos)\b",
     r"\b(subir|publicar|difundir|mandar|enviar|vender)\b.{0,30}\b(las )?(fotos|videos?|nudes)\b.{0,15}\b(íntimas |intimas )?(de (mi ex|ella|él|el|su)|del)\b",
+    r"\b(averiguar|saber|descubrir|identificar)\b.{0,20}\b(quién|quien) es\b",
+    r"\b(dirección|direccion|dónde vive|donde vive)\b.{0,50}\b(foto|video|imagen)\b|\b(foto|video|imagen)\b.{0,60}\b(su dirección|su direccion|dónde vive|donde vive)\b",
     r"\b(hazme|haz|crea|créame|genera)\b.{0,20}\b(deepfake|desnudo|porno)", r"\b(quién|quien) es (la|el) (chica|chico|mujer|hombre)\b.{0,30}\b(video|foto)",
     # Traditional Chinese
     r"(脫衣|去衣|一鍵脫|衣服脫掉|換臉|去背裸)", r"(找|取得|買|載|下載|散布|散佈|外流|傳到|貼到|上傳)\S{0,12}(她|他|別人|前女友|前男友|同事|同學)\S{0,4}的?(裸照|私密照|性影像|影片|照片)",
@@ -194,7 +215,7 @@ INJECTION = rx(
     r"\b(pretend|act as if|imagine|suppose)\b.{0,30}\b(no rules|rules (don'?t|do not) apply|no restrictions|unfiltered|uncensored|not (an ai|a bot)|have no (rules|limits|guidelines))",
     r"\bpretend (you'?re|ur|you are|u r) not\b", r"\b(act|pretend|role-?play) as (my|a|an)\b.{0,40}\b(grandma|grandmother|unfiltered|evil|dan)\b",
     r"\byou are now (a |an |in )?(dan|unrestricted|jailbroken|unfiltered|uncensored|evil|free)", r"\b(dan|developer|god) mode\b",
-    r"\bjailbreak", r"\bsystem prompt\b", r"\bstay in character\b", r"\blet'?s play a game\b.{0,40}\byou'?re\b", r"^\s*system\s*:", r"\bsafety\s*=\s*(off|false|0)\b", r"\bi authori[sz]e you to\b",
+    r"\bjailbreak\w*\b(?!'? mean)(?!.{0,20}\bmean\b)", r"\bsystem prompt\b", r"\bstay in character\b", r"\blet'?s play a game\b.{0,40}\byou'?re\b", r"^\s*system\s*:", r"\bsafety\s*=\s*(off|false|0)\b", r"\bi authori[sz]e you to\b",
     r"\b(ignora|olvida) (tus|las) (instrucciones|reglas)\b", r"\bhaz de cuenta que no tienes reglas\b", r"\bno tienes reglas\b",
     r"忽略.{0,6}(指令|規則|指示)", r"假裝你沒有.{0,4}規則", r"沒有任何規則",
 )
@@ -205,10 +226,14 @@ MISUSE_NOT = rx(
     r"\bhow (do|can) i (get|make|have) .{0,30}\b(removed|taken down|deleted|delete|remove|take down)\b",
     r"\b(report|reporting|remove|removing|take down|takedown|delete|stop)\b",
     r"\bmine\b", r"\b(she|he|my friend) asked me to\b", r"\bno (photos|pics|images)\b",
+    r"\b(threaten\w*|threats?) to (post|share|leak|send|expose|release|spread)\b",
     r"\b(is it|is that|is this|isn'?t it) (illegal|legal|a crime|a felony|against the law|allowed)\b", r"\b(illegal|a crime|law|laws|statute|penalty|penalties|sue|lawsuit)\b",
 )
-MISUSE_FORCE = rx(r"\b(get back at|hurt (him|her)|get even|payback|revenge|vengarme|teach (her|him) a lesson|so everyone sees|humiliate|expose (him|her))\b|報復",
-                  r"\b(post|share|leak|send) (hers|his|theirs)( back)?\b",
+# Someone asking for or about support: a misuse resemblance alone never refuses them.
+SUPPORT = rx(r"\b(hotline|helpline|survivors?|victims?|counsel\w*|advocates?|therap\w*|lawyer|attorney|police)\b",
+             r"\b(línea|sobreviviente|víctima|abogad[oa]|policía|denunciar)\b", r"專線|被害人|受害者|律師|報警|警察")
+MISUSE_FORCE = rx(_LOCATE, r"\b(get back at|hurt (him|her)|get even|payback|revenge|vengarme|teach (her|him) a lesson|so everyone sees|humiliate|expose (him|her))\b|報復",
+                  r"\b(post|share|leak|send)(ing)? (hers|his|theirs)( back)?\b",
                   r"\b(want to|wanna|going to|gonna|i'?ll) (post|share|leak|send|expose) (her|his|their) (nudes|naked|pics|photos|videos?)\b")
 
 # ── asking the assistant to look at an image ──────────────────────────────────────────────

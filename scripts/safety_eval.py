@@ -1,7 +1,7 @@
-"""Measure the safety layer on the labelled set: precision and recall per flag, per language,
-and the time it adds per message. Writes docs/safety.md.
+"""Measure the safety layer on the labelled sets: precision and recall per flag, per language,
+and the time it adds per message. Writes docs/safety-figures.md (docs/safety.md explains them).
 
-    .venv/bin/python scripts/safety_eval.py [tests/data/safety_set.yaml] [--out docs/safety.md]
+    .venv/bin/python scripts/safety_eval.py [SET.yaml ...] [--cross] [--misses] [--out FILE]
 """
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import safety  # noqa: E402
-from ingest.embed import get_embedder  # noqa: E402
 
-FLAGS = ("crisis", "danger", "minor", "misuse")
+FLAGS = safety.FLAGS
+DATA = ROOT / "tests/data"
+# safety_blind2.yaml was written after every rule and head choice and is only ever measured.
+EVALUATED = ("safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind2.yaml")
 
 
 def predicted(flags, name: str) -> bool:
@@ -76,30 +78,32 @@ def report(path: Path, classifier, show_misses: bool) -> list[str]:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("sets", nargs="*", default=[str(ROOT / "tests/data" / n) for n in (
-        "safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml")])
-    ap.add_argument("--out", default=str(ROOT / "docs/safety.md"))
+    ap.add_argument("sets", nargs="*", default=[str(DATA / n) for n in EVALUATED])
+    ap.add_argument("--out", default=str(ROOT / "docs/safety-figures.md"))
     ap.add_argument("--misses", action="store_true", help="print every wrong decision")
     ap.add_argument("--cross", action="store_true",
-                    help="also score each set with heads trained on the other sets only")
+                    help="also score each training set with heads trained without it")
     args = ap.parse_args()
-    classifier = safety.SafetyClassifier(get_embedder())
+    classifier = safety.SafetyClassifier()
     safety.check("warm up", classifier)
+    training = [DATA / n for n in safety.TRAINING_SETS]
     lines = ["# Safety layer: measured", "",
-             "Reproduce: `.venv/bin/python scripts/safety_eval.py` (2-core machine, one run). "
-             "`misuse` counts both refusal flags (requests for intimate images and attempts to "
-             "override the rules).", ""]
+             "Reproduce: `.venv/bin/python scripts/safety_eval.py --cross` (2-core machine, one "
+             "run). `misuse` counts both refusal flags (requests for intimate images and attempts "
+             "to override the rules). The heads are trained on "
+             + ", ".join(f"`{n}`" for n in safety.TRAINING_SETS)
+             + "; a set not in that list was never used to train or tune anything.", ""]
     for path in map(Path, args.sets):
         lines += report(path.resolve(), classifier, args.misses)
     if args.cross:
-        lines += ["# Leave-one-set-out: each set scored by heads trained without it", "",
-                  "The rules were written looking at safety_set and safety_holdout, never at "
-                  "safety_blind, so the safety_blind row below is the closest figure to unseen messages.", ""]
-        paths = [Path(p).resolve() for p in args.sets]
-        for path in paths:
-            heads = safety.train(classifier.embedder, [p for p in paths if p != path])
-            held_out = safety.SafetyClassifier(classifier.embedder, heads)
-            lines += report(path, held_out, False)
+        lines += ["# Leave-one-set-out: each training set scored by heads trained without it", "",
+                  "(The rules were still written with safety_set and safety_holdout in view, and "
+                  "corrected once with safety_blind's misses; see docs/safety.md.)", ""]
+        for path in map(lambda p: Path(p).resolve(), args.sets):
+            if path not in training:
+                continue
+            heads = safety.train(classifier.encoder, [p for p in training if p != path])
+            lines += report(path, safety.SafetyClassifier(classifier.encoder, heads), args.misses)
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0

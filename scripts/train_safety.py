@@ -15,12 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import safety  # noqa: E402
-from ingest.embed import get_embedder  # noqa: E402
 
-SETS = [ROOT / "tests/data" / n for n in ("safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml")]
+SETS = [ROOT / "tests/data" / n for n in safety.TRAINING_SETS]
 
 if __name__ == "__main__":
     paths = [Path(p) for p in sys.argv[1:]] or SETS
-    heads = safety.train(get_embedder(), paths)
+    heads = safety.train(safety.get_encoder(), paths)
     safety.save_heads(heads)
+    for name, (_, _, threshold) in heads.items():
+        print(f"{name}: threshold {threshold:.2f}")
     print(f"trained on {len(safety.training_items(paths))} messages → {safety.MODEL.relative_to(ROOT)}")

@@ -49,7 +49,7 @@ class Assistant:
         self.settings = settings
         self.embedder = embedder or get_embedder()
         self.search = search or HybridSearch(settings, self.embedder)
-        self.classifier = safety.SafetyClassifier(self.embedder)
+        self.classifier = safety.SafetyClassifier()
         self.llm = None
         if settings.llm_enabled:
             from bot.answer.llm import LLMComposer
