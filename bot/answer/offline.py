@@ -22,7 +22,8 @@ _MD = re.compile(r"^\s*([-*]|\d+[.)])\s+", re.M)
 # A "sentence" ending in one of these was cut at an abbreviation, not a full stop.
 _ABBREV = re.compile(r"(\b[A-Z]|\bU\.S|\bU\.S\.C|\bStat|\bPub|\bNo|\bv|\be\.g|\bi\.e|\bInc|\bCiv|"
                      r"\bCrim|\bRev|\bAnn|\bGen|\bCode|\bch|\bart|\bs|\bss|\bsec|\bSec|\bSt|\bMr|\bMs|"
-                     r"\bDr|\bCal|\bTex|\bFla|\bMinn|\bN\.Y|\bPa|\bVa|\bWash|\betc|\bapprox|[§¶]\s?[\d.]*)\.$")
+                     r"\bDr|\bCal|\bTex|\bFla|\bMinn|\bN\.Y|\bPa|\bVa|\bWash|\betc|\bapprox|\bc|\bcc|\bpara|"
+                     r"\bsubd|[§¶]\s?[\d.]*)\.$")
 
 
 _LIST_ITEM = re.compile(r"^\(?\d{1,2}\)\s")  # "2) Identification…" continues the list
