@@ -13,12 +13,13 @@ import re
 import threading
 import time
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from rank_bm25 import BM25Okapi
 
 from bot import jurisdictions
+from bot.bm25 import SparseBM25
 from bot.config import Settings
 from bot.models import Chunk, ScoredChunk
 from ingest.embed import Embedder, get_embedder
@@ -72,7 +73,8 @@ class HybridSearch:
         corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
         self.chunks = {c.id: c for c in chunks}
         self.order = [c.id for c in chunks]
-        self.bm25 = BM25Okapi(corpus) if corpus else None
+        self.bm25 = SparseBM25(corpus) if corpus else None
+        self.places = np.array([c.jurisdiction for c in chunks])
         self.manifest = manifest
         self.generation = (manifest.get("generation"), manifest.get("updated"))
 
@@ -102,7 +104,6 @@ class HybridSearch:
             return []
         place = jurisdictions.normalise(jurisdiction) or jurisdictions.detect(query)
         allowed = jurisdictions.allowed(place)
-        ok = (lambda c: c.jurisdiction in allowed) if allowed else (lambda c: True)
 
         where = {"jurisdiction": {"$in": allowed}} if allowed else None
         dense_hits = [(cid, sim) for cid, sim in
@@ -116,17 +117,10 @@ class HybridSearch:
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
         q_tokens = tokenize(query)
         if self.bm25 and q_tokens:
-            raw = self.bm25.get_scores(q_tokens)
-            ranked = sorted((i for i in range(len(raw)) if raw[i] > 0), key=lambda i: -raw[i])
-            rank = 0
-            for i in ranked:
+            mask = np.isin(self.places, allowed) if allowed else None
+            for rank, i in enumerate(self.bm25.top(q_tokens, CANDIDATES, mask)):
                 cid = self.order[i]
-                if not ok(self.chunks[cid]):
-                    continue
                 scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-                rank += 1
-                if rank >= CANDIDATES:
-                    break
 
         numbers = set(_NUMBER.findall(query.lower()))
         wants_contact = bool(_CONTACT.search(query))
@@ -135,8 +129,9 @@ class HybridSearch:
             chunk = self.chunks[cid]
             if place and chunk.jurisdiction == place:
                 scores[cid] += 0.02  # the person's own state or country first
-            elif not place and chunk.jurisdiction.startswith("US-"):
+            elif not place and chunk.kind == "statute" and chunk.jurisdiction not in ("US", "INTL"):
                 scores[cid] -= 0.01  # no place named: prefer federal law and general guides
+                # over one state's or one country's law
             if numbers and any(n in chunk.citation.lower() for n in numbers):
                 scores[cid] += 0.02  # an exact statute number the person typed
                 exact.add(cid)

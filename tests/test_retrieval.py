@@ -40,3 +40,21 @@ def test_tokenizer_keeps_statute_numbers_and_cjk():
 def test_langchain_retriever_interface(search):
     docs = RecourseRetriever(search_engine=search, k=2).invoke("Texas deepfake law")
     assert docs[0].metadata["source_id"] == "us-tx-ncii" and docs[0].page_content
+
+
+def test_sparse_bm25_scores_equal_rank_bm25(search):
+    """bot/bm25.py must score exactly as the library it replaced, on the real test corpus."""
+    import numpy as np
+    from rank_bm25 import BM25Okapi
+
+    from bot.bm25 import SparseBM25
+
+    corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in search.chunks.values()]
+    reference, ours = BM25Okapi(corpus), SparseBM25(corpus)
+    for query in ["15 U.S.C. § 6851 civil action", "take it down take it down", "texas deepfake",
+                  "sextortion what do i do", "我的照片", "zzzz"]:
+        q = tokenize(query)
+        expected = reference.get_scores(q)
+        assert np.allclose(ours.get_scores(q), expected, atol=1e-9), query
+        best = [i for i in np.argsort(-expected, kind="stable")[:5] if expected[i] > 0]
+        assert ours.top(q, 5) == best, query
