@@ -30,6 +30,9 @@ CSS = """
 .table-wrap th, .table-wrap td {border: 1px solid #bbb; padding: .35em .5em; text-align: left; vertical-align: top;}
 .table-wrap caption {text-align: left; font-weight: 600; padding: .3em 0;}
 .privacy {border-left: 4px solid #1f5f8b; padding-left: .75em;}
+/* Primary buttons in a calm blue with white text at 6.9:1 contrast (Gradio's orange is 2.8:1). */
+button.primary {background: #1f5f8b !important; border-color: #1f5f8b !important; color: #fff !important;}
+button.primary:hover {background: #174a6c !important;}
 footer {display: none !important;}
 """
 # Quick exit: replace this page in history (Back won't return), then go to a neutral site.

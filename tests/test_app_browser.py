@@ -81,6 +81,31 @@ def test_question_gets_a_cited_answer_with_sources(page):
     assert page.locator("input[type=file]").count() == 0  # no upload anywhere
 
 
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+           "resultTypes": ["violations"]}
+
+
+def test_every_view_passes_axe_wcag_aa(page):
+    """axe-core (bundled in axe-playwright-python, run in the page) finds no WCAG 2.1 A/AA
+    violations (contrast, labels, roles, names) in any tab, with an answer on screen; and the
+    page loads nothing from outside the machine."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(
+        ("http://127.0.0.1", "data:", "blob:")) else None)
+    ask(page, "Can I sue someone who posted my nude photos?")
+    found = {}
+    for tab in (None, "Helplines", "Take action", "Staff reference"):
+        if tab:
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(1000)
+        violations = Axe().run(page, options=WCAG_AA).response["violations"]
+        found[tab or "Chat"] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    assert not any(found.values()), found
+    assert outside == [], outside
+
+
 def test_quick_exit_leaves_no_conversation(page):
     ask(page, "My ex posted my pictures on Reddit")
     page.click("#quick-exit")
