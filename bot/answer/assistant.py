@@ -41,6 +41,11 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
+# Languages spoken mainly in one place we have routes for (Spanish is not: most of our Spanish
+# speakers are in the US).
+LANG_PLACE = {"zh-TW": "TW"}
+
+
 class Assistant:
     """Holds the loaded model, index and classifier; answers any number of questions."""
 
@@ -60,9 +65,14 @@ class Assistant:
         entry = self.search.sources().get(source_id)
         return (entry or {}).get("meta", {}).get("record")
 
-    def route(self, flag: str, place: str | None) -> list[Resource]:
-        """Directory records knowledge/routes.yaml names for a flag in a place."""
+    def route(self, flag: str, place: str | None, lang: str | None = None) -> list[Resource]:
+        """Directory records knowledge/routes.yaml names for a flag in a place. With no place
+        known, a language spoken mainly in one place (Traditional Chinese: Taiwan) puts that
+        place's lines first, followed by the default (US) ones."""
         routes = (self.search.manifest.get("routes") or {}).get(flag) or {}
+        if not place and lang in LANG_PLACE and routes.get(LANG_PLACE[lang]):
+            ids = list(dict.fromkeys(routes[LANG_PLACE[lang]] + routes.get("default", [])))
+            return [r for r in (self.resource(rid) for rid in ids) if r]
         keys = [place, place.split("-")[0] if place else None, "default"]
         for key in keys:
             if key and routes.get(key):
@@ -96,7 +106,7 @@ class Assistant:
         place = jurisdictions.normalise(jurisdiction)
         if not text:
             ans = Answer(id=qid, answer=phrase("empty", lang), lang=lang,
-                         resources=self.route("help", place), grounded=False)
+                         resources=self.route("help", place, lang), grounded=False)
             yield ans.answer
             yield ans
             return
@@ -112,7 +122,7 @@ class Assistant:
         place = place or jurisdictions.detect(text)
         for flag in ("crisis", "danger"):
             if getattr(flags, flag):
-                routed = self.route(flag, place)
+                routed = self.route(flag, place, lang)
                 blocks.append(_block(phrase(flag, lang), routed))
                 resources += routed
         if flags.refuses:
@@ -123,7 +133,7 @@ class Assistant:
             yield ans
             return
         if flags.minor:
-            routed = self.route("minor", place)
+            routed = self.route("minor", place, lang)
             blocks.append(_block(phrase("minor", lang), routed) + "\n" + phrase("minor_adult_tools", lang))
             resources += routed
         if flags.image_request:
@@ -154,10 +164,10 @@ class Assistant:
                 yield body
             resources += [r for h in hits if h.chunk.kind == "directory"
                           for r in [self.resource(h.chunk.source_id)] if r][:3]
-            resources += self.route("help", place)
+            resources += self.route("help", place, lang)
         else:
             body = phrase("not_found", lang)
-            resources += self.route("help", place)
+            resources += self.route("help", place, lang)
             yield body
         tail = []
         if grounded and not place and _LEGAL.search(query) and not any(
@@ -177,7 +187,7 @@ class Assistant:
             tail.insert(0, _block(phrase("help", lang), rest))
         if persona != "staff" and not (flags.crisis or flags.danger):
             # A quiet safety net under every answer: detection can miss a person in crisis.
-            net = self.route("crisis", place)[:1]
+            net = self.route("crisis", place, lang)[:1]
             if net:
                 tail.append(f"_{phrase('safety_net', lang)} {net[0].name} ({net[0].phone or net[0].sms})._")
         if tail:
