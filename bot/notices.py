@@ -98,9 +98,13 @@ def build_notices_tab() -> None:
             path = _DOWNLOADS / (k.lower().replace(" ", "-") + ".docx")
             return to_docx(text, path)
 
-        for control in inputs:
-            control.change(render, inputs, preview, api_name=False)
-        preview.change(make_docx, [preview, kind], docx_btn, api_name=False)
+        # One listener for every field, run one at a time per page with only the latest
+        # pending change kept: separate listeners could finish out of order and leave the
+        # preview (and the .txt built from it) without what was typed last.
+        gr.on([control.change for control in inputs], render, inputs, preview,
+              trigger_mode="always_last", api_name=False)
+        preview.change(make_docx, [preview, kind], docx_btn, trigger_mode="always_last",
+                       api_name=False)
         txt.click(None, [preview, kind], None, js=SAVE_TXT_JS)
 
         gr.Markdown("### Evidence log\nKeep a record as you find things: it stays in this tab "

@@ -140,8 +140,9 @@ def test_take_it_down_notice_downloads_with_details(page):
     page.fill("#notice-platform textarea, #notice-platform input", "ExampleSite")
     page.fill("#notice-urls textarea", "https://example.com/post/123")
     page.wait_for_function(
-        "() => (document.querySelector('#notice-preview textarea') || {}).value?.includes('Jane Example')",
-        timeout=20_000)
+        "() => { const v = (document.querySelector('#notice-preview textarea') || {}).value || '';"
+        " return v.includes('Jane Example') && v.includes('https://example.com/post/123'); }",
+        timeout=20_000)  # the preview has caught up with the last field typed
     with page.expect_download() as info:
         page.click("#notice-txt")
     text = Path(info.value.path()).read_text()
