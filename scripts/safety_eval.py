@@ -21,8 +21,9 @@ from bot import safety  # noqa: E402
 
 FLAGS = safety.FLAGS
 DATA = ROOT / "tests/data"
-# safety_blind2.yaml was written after every rule and head choice and is only ever measured.
-EVALUATED = ("safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind2.yaml")
+# safety_blind3.yaml was written after every rule and head choice and is only ever measured.
+EVALUATED = ("safety_set.yaml", "safety_holdout.yaml", "safety_blind.yaml", "safety_blind2.yaml",
+             "safety_blind3.yaml")
 
 
 def predicted(flags, name: str) -> bool:
