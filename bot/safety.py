@@ -161,9 +161,11 @@ def check(text: str, classifier: SafetyClassifier | None = None) -> SafetyFlags:
     # Very short messages give the classifier too little context ("my kid's school"); the rules
     # carry them.
     if classifier is not None and word_count(text) >= MIN_WORDS_FOR_CLASSIFIER:
-        for name in classifier.flags(text):
-            if name == "danger" and (DANGER_SAFE.search(text) or flags.crisis):
-                continue  # "I'm safe now" outweighs resemblance; crisis already shows 911
+        voted = classifier.flags(text)
+        rule_crisis = flags.crisis  # fixed before the votes: the result must not depend on order
+        for name in (f for f in FLAGS if f in voted):
+            if name == "danger" and (DANGER_SAFE.search(text) or rule_crisis):
+                continue  # "I'm safe now" outweighs resemblance; a clear crisis already shows 911
             if name == "danger" and DANGER_LEAK_ONLY.search(text) and not DANGER_PHYSICAL.search(text):
                 continue  # "he'll post my pics if I leave" is a threat to leak, not to hurt
             if name == "misuse" and (MISUSE_NOT.search(text) or SUPPORT.search(text)):

@@ -208,7 +208,7 @@ MISUSE_STRONG = rx(
     r"(影片|照片)裡的(女生|男生|人)是誰", r"(她|他)的名字", r"查.{0,8}是誰",
     r"\b(pásame|pasame|mándame|mandame|consígueme|consigueme|dame)\b.{0,30}\b(links?|packs?|fotos|nudes|videos?)\b", r"\bpacks? de (chavas|chicas|morras|mujeres)\b",
     r"\b(subo|publico|mando|paso) sus (fotos|videos?|nudes)\b", r"\b(decirme|dime) quién es\b", r"\bcómo consigo que me (las|los) (pase|mande|envíe)\b",
-    r"把(她|他|前女友|前男友|同事|同學|別人)的?(裸照|私密照|性影像|影片|照片)(傳|貼|散|寄|上傳|po)",
+    r"把(她|他|前女友|前男友|同事|同學|別人)的?(裸照|私密照|性影像|影片|照片)(傳|貼|散|寄|上傳|po|發|公開)",
 )
 INJECTION = rx(
     r"\b(ignore|disregard|forget|override|bypass|disable|turn off)\b.{0,30}\b(instructions|rules|guidelines|prompt|programming|restrictions|safety|filters?|guardrails)",
@@ -228,11 +228,20 @@ MISUSE_NOT = rx(
     r"\bmine\b", r"\b(she|he|my friend) asked me to\b", r"\bno (photos|pics|images)\b",
     r"\b(threaten\w*|threats?) to (post|share|leak|send|expose|release|spread)\b",
     r"\b(is it|is that|is this|isn'?t it) (illegal|legal|a crime|a felony|against the law|allowed)\b", r"\b(illegal|a crime|law|laws|statute|penalty|penalties|sue|lawsuit)\b",
+    # Questions about the law itself, in all three languages ("does the Scottish offence
+    # cover…", "換臉會被判幾年").
+    r"\b(offen[cs]es?|criminal|crimes?|prosecut\w*|charged|convicted|jail|prison|sentenc\w*|statutes?|legislation)\b",
+    r"\b(ilegal|delito|ley|leyes|pena|penas|cárcel|carcel|demandar|denunciar|condena\w*)\b",
+    r"違法|犯法|法律|被判|判幾年|刑期|罰|罪|提告|告他|檢舉|報警|下架",
 )
 # Someone asking for or about support: a misuse resemblance alone never refuses them.
 SUPPORT = rx(r"\b(hotline|helpline|survivors?|victims?|counsel\w*|advocates?|therap\w*|lawyer|attorney|police)\b",
              r"\b(línea|sobreviviente|víctima|abogad[oa]|policía|denunciar)\b", r"專線|被害人|受害者|律師|報警|警察")
-MISUSE_FORCE = rx(_LOCATE, r"\b(get back at|hurt (him|her)|get even|payback|revenge|vengarme|teach (her|him) a lesson|so everyone sees|humiliate|expose (him|her))\b|報復",
+MISUSE_FORCE = rx(_LOCATE,
+                  # Asking how to evade the law is the opposite of asking about it.
+                  r"\bwithout (getting |being )?(caught|charged|arrested|prosecuted|traced|committing)\b|\bnot get caught\b|"
+                  r"\bsin que me (atrapen|descubran|denuncien)\b|不會被(抓|發現|告)|才不會被",
+                  r"\b(get back at|hurt (him|her)|get even|payback|revenge|vengarme|teach (her|him) a lesson|so everyone sees|humiliate|expose (him|her))\b|報復",
                   r"\b(post|share|leak|send)(ing)? (hers|his|theirs)( back)?\b",
                   r"\b(want to|wanna|going to|gonna|i'?ll) (post|share|leak|send|expose) (her|his|their) (nudes|naked|pics|photos|videos?)\b")
 
