@@ -44,8 +44,20 @@ CRISIS_STRONG = rx(
     r"\bsuicid", r"\bmatarme\b", r"\bquitarme la vida\b", r"\bacabar con (mi vida|todo)\b", r"\bno quiero (vivir|seguir|despertar)",
     r"\bquiero morir", r"\bmejor (estar )?muert[oa]\b", r"\b(me )?(corté|cortarme|cortando|lastimarme|hacerme daño)\b",
     r"\bya no (puedo|aguanto) más\b", r"\bmejor sin mí\b", r"\bme mato\b", r"\bse quiere (matar|morir)\b", r"\bme tiro (del|de la|por|al)\b", r"\bno vale la pena (vivir|seguir)\b", r"\bsin sentido (vivir|seguir)\b", r"\bno (voy a|quiero) (estar|seguir) aquí\b", r"\bdesaparecer para siempre\b", r"\bpastillas\b", r"\bdespedirme\b", r"\btirarme (de|del|por)\b",
+    # Spanish, indirect (giving things away, farewells, means, "not being a burden")
+    r"\bno quiero llegar a mañana\b", r"\b(cartas?|mensajes?|notas?|audios?) de despedida\b",
+    r"\bregal(é|e|ando|ó|a|ado)\b.{0,15}\b(mis|sus|todas mis|todas sus) cosas\b",
+    r"\b(no|ya no|pronto no) (les|te|los|las|le) voy a (estorbar|molestar|dar (más )?problemas)\b",
+    r"\bestoy en (el techo|la azotea|el puente|la cornisa|el balcón)\b", r"\bmirando el (balcón|puente|vacío)\b",
+    r"\b(soltar|suelte) el volante\b", r"\bojalá me pase algo\b", r"\btengo (una|la) (cuerda|soga)\b",
+    r"\bparacetamol\w*\b.{0,25}\b(demasiad|suficiente|cuánt|cuant)|\b(cuánt|cuant)\w*\b.{0,20}\bparacetamol",
+    r"\bgracias por todo\b.{0,80}\b(no contesta|ya no contesta|no responde|no me contesta)\b",
+    r"\bno doy más\b(?! de)",
     # Traditional Chinese
     r"結束自己|活著(沒|沒有)意義|活著好累|自殺|想死|不想活|輕生|結束(我的)?生命|傷害自己|活不下去|割腕|自殘|跳樓|不想再醒|消失算了|沒有我.{0,6}比較好|藥.{0,6}(準備好|吞)|撐不下去|了結",
+    r"如果我不在了|等我(走|不在)了|我走了以後|遺書|寫遺囑|查遺囑|木炭|燒炭|吞了一堆藥|一整排藥|吃多少顆|不要醒來|"
+    r"(很快就|以後|再也)不會再?(煩|麻煩)(你們|妳們|大家|學姊|學長|你|妳)|不用再?為我操心|不用幫我留位子|(反正|以後)用不到了|"
+    r"消失最簡單|撞上去就|哪座橋|越站越前面|(現在|正)在.{0,6}頂樓|站在.{0,4}頂樓|拿著美工刀|抓到流血|從陽台跳",
 )
 CRISIS_WEAK = rx(r"\bwant (it|this|everything) to (stop|end) (forever|permanently)\b")
 CRISIS_NOT = rx(
@@ -59,6 +71,13 @@ CRISIS_NOT = rx(
     r"\b(thesis|research|study|studies|statistics|rates?|novel|story|character|fiction|screenplay|article)\b.{0,60}\bsuicid",
     r"\bsuicid\w*\b.{0,60}\b(statistics|rates?|research|study|studies)\b",
     r"\b(category|categories|pick|choose|option|options|dropdown|menu)\b.{0,40}\bself[- ]?harm",
+    # Spanish and Chinese: jokes, idioms, the past, professionals and research
+    r"\b(muert[oa]|morir|muero|muriendo)\b.{0,12}\b(ja(ja)+|je(je)+|xd)\b", r"\bmuert[oa] para mí\b",
+    r"\b(hace|hacía) \w+ (años|meses)\b.{0,60}\b(intenté|intente|quise)\b.{0,80}\b(ya estoy bien|estoy mejor|terapia)\b",
+    r"\b(psicólog[oa]|voluntari[oa]|terapeuta|consejer[oa]|investigador[ae]?s?|tesis)\b.{0,120}\b(riesgo suicida|protocolo|suicid\w*)\b",
+    r"想死.{0,6}(XD|哈哈|笑死)|(XD|哈哈|笑死).{0,6}想死|快把我逼死|死連結|(在我心裡|對我來說)已經死了|沒有想不開",
+    r"(年前|以前|過去).{0,15}(自殺|輕生|自殘).{0,40}(好很多|治療|穩定|身心科|諮商)",
+    r"(論文|小說|心理師|諮商師|研究|老師想了解).{0,30}(自殺|輕生)",
 )
 
 # ── danger: imminent physical danger ──────────────────────────────────────────────────────
