@@ -77,6 +77,24 @@ def report(path: Path, classifier, show_misses: bool) -> list[str]:
     return lines
 
 
+def timing_by_length(classifier, runs: int = 7) -> list[str]:
+    """Median time of the whole check for messages of growing length (the encoder's cost grows
+    with length; the classifier reads at most safety.CLASSIFIER_CHARS)."""
+    base = ("My ex posted the video on a forum and sent the link to my family. I keep thinking "
+            "about it and I do not know what to do or who to tell. ")
+    cells = []
+    for n in (80, 200, 400, 600, 2000, 50_000):
+        text = (base * (n // len(base) + 1))[:n]
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            safety.check(text, classifier)
+            times.append((time.perf_counter() - t0) * 1000)
+        cells.append(f"| {n:,} | {statistics.median(times):.1f} |")
+    return ["## Time by message length", "",
+            "| characters | median ms (rules + classifier) |", "|---|---|", *cells, ""]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("sets", nargs="*", default=[str(DATA / n) for n in EVALUATED])
@@ -96,6 +114,7 @@ def main() -> int:
              + "; a set not in that list was never used to train or tune anything.", ""]
     for path in map(Path, args.sets):
         lines += report(path.resolve(), classifier, args.misses)
+    lines += timing_by_length(classifier)
     if args.cross:
         lines += ["# Leave-one-set-out: each training set scored by heads trained without it", "",
                   "(The rules were still written with safety_set and safety_holdout in view, and "
