@@ -72,12 +72,10 @@ class Assistant:
         routes = (self.search.manifest.get("routes") or {}).get(flag) or {}
         if not place and lang in LANG_PLACE and routes.get(LANG_PLACE[lang]):
             ids = list(dict.fromkeys(routes[LANG_PLACE[lang]] + routes.get("default", [])))
-            return [r for r in (self.resource(rid) for rid in ids) if r]
-        keys = [place, place.split("-")[0] if place else None, "default"]
-        for key in keys:
-            if key and routes.get(key):
-                return [r for r in (self.resource(rid) for rid in routes[key]) if r]
-        return []
+        else:
+            keys = [place, place.split("-")[0] if place else None, "default"]
+            ids = next((routes[key] for key in keys if key and routes.get(key)), [])
+        return [r for r in (self.resource(rid) for rid in ids) if r]
 
     def resource(self, source_id: str) -> Resource | None:
         rec = self.record(source_id)
