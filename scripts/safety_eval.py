@@ -111,14 +111,15 @@ def main() -> int:
              "run). `misuse` counts both refusal flags (requests for intimate images and attempts "
              "to override the rules). The heads are trained on "
              + ", ".join(f"`{n}`" for n in safety.TRAINING_SETS)
-             + "; a set not in that list was never used to train or tune anything.", ""]
+             + "; the others were never trained on (docs/safety.md says which totals were seen "
+             "before which choices).", ""]
     for path in map(Path, args.sets):
         lines += report(path.resolve(), classifier, args.misses)
     lines += timing_by_length(classifier)
     if args.cross:
         lines += ["# Leave-one-set-out: each training set scored by heads trained without it", "",
-                  "(The rules were still written with safety_set and safety_holdout in view, and "
-                  "corrected once with safety_blind's misses; see docs/safety.md.)", ""]
+                  "(The rules were written with the training sets' misses in view, so only the "
+                  "heads are held out here; see docs/safety.md.)", ""]
         for path in map(lambda p: Path(p).resolve(), args.sets):
             if path not in training:
                 continue
