@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer.assistant import Assistant  # noqa: E402
-from bot.baseline import baseline_figures  # noqa: E402
+from quality.baseline import baseline_figures  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.evaluate import evaluate  # noqa: E402
+from quality.evaluate import evaluate  # noqa: E402
 
 SETS = {"tests/data/eval_set.yaml (ours, 221 questions with expected sources)": ROOT / "tests/data/eval_set.yaml",
         "../shared/eval/dev.yaml (team development set, 30)": ROOT.parent / "shared/eval/dev.yaml"}

@@ -18,6 +18,7 @@ import yaml
 from bot import jurisdictions
 from bot.config import Settings
 from bot.models import Answer
+from quality.figures import rank_of, retrieval_figures
 
 
 def haystack(ans: Answer) -> str:
@@ -53,23 +54,6 @@ def retrieval_ranks(assistant, cases: list[dict]) -> list[int | None]:
     return ranks
 
 
-def rank_of(case: dict, source_ids: list[str]) -> int | None:
-    """1-based rank of the case's expected source among distinct retrieved sources."""
-    expected = case["source"] if isinstance(case["source"], list) else [case["source"]]
-    ids = list(dict.fromkeys(source_ids))
-    return next((i for i, sid in enumerate(ids, 1) if sid in expected), None)
-
-
-def retrieval_figures(ranks: list[int | None]) -> dict:
-    n = len(ranks) or 1
-    return {
-        "questions": len(ranks),
-        "recall@1": round(sum(1 for r in ranks if r == 1) / n, 3),
-        "recall@5": round(sum(1 for r in ranks if r and r <= 5) / n, 3),
-        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 3),
-    }
-
-
 def _place(case: dict) -> str | None:
     return jurisdictions.normalise(case.get("state"), state=True)
 
@@ -102,7 +86,7 @@ def run_eval(settings: Settings, path: Path, as_json: bool = False, baseline: bo
     assistant = Assistant(settings)
     out = evaluate(assistant, cases)
     if baseline:
-        from bot.baseline import baseline_figures
+        from quality.baseline import baseline_figures
         out["baseline"] = baseline_figures(settings, assistant.embedder, [c for c in cases if c.get("source")])
     if as_json:
         print(json.dumps(out, ensure_ascii=False))

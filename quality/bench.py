@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from bot.bench_report import plot, render
+from quality.bench_report import plot, render
 from bot.config import ROOT, Settings
 from ingest.chunking import CHUNKING_VERSION, chunk_source, embedding_text
 from ingest.embed import get_embedder

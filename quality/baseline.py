@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from bot.config import Settings
-from bot.evaluate import rank_of, retrieval_figures
+from quality.figures import rank_of, retrieval_figures
 from ingest.loaders import load_sources
 
 
