@@ -1,27 +1,34 @@
 """The web app (Gradio Blocks): a private, calm chat, take-action forms, helplines, staff desk.
 
-Bound to 127.0.0.1 unless the operator sets a host. No file upload anywhere, no analytics;
-conversation state lives in the browser session (gr.State), never on disk.
+Bound to 127.0.0.1 unless the operator sets a host (another address is warned about). No file
+upload anywhere, no analytics, no run history. The conversation lives in the page's server-side
+session state (gr.State) only: the API takes just the new message, so no client can send a
+history, and nothing is written to disk. See bot/web_privacy.py for the rest of the promise.
 """
 
 from __future__ import annotations
 
-import hmac
+import ipaddress
 import logging
 import os
+import sys
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from bot import jurisdictions
-from bot.answer.assistant import Assistant
+from bot.answer.assistant import MAX_HISTORY, MAX_MESSAGE, Assistant
+from bot.answer.phrases import detect_lang, phrase
 from bot.config import Settings
 from bot.models import Answer
 from bot.notices import build_notices_tab
+from bot.staff_login import LoginGuard
+from bot.web_privacy import (HEAD, PRIVACY, QUICK_EXIT_JS, NoStore, private_textbox,
+                              quiet_request_errors)
 from bot.render import (DIRECTORY_HEADERS, STATE_HEADERS, directory_rows, directory_table,
                         html_table, sources_md, state_table)
 
 log = logging.getLogger(__name__)
-NEUTRAL_SITE = "https://www.wikipedia.org/"
 CSS = """
 #quick-exit {position: fixed; top: 10px; right: 10px; z-index: 1000; background: #b3261e !important;
   color: #fff !important; font-weight: 700; width: auto !important; max-width: 12em; flex: none;}
@@ -34,30 +41,33 @@ CSS = """
 button.primary {background: #1f5f8b !important; border-color: #1f5f8b !important; color: #fff !important;}
 button.primary:hover {background: #174a6c !important;}
 footer {display: none !important;}
+#queue-note {display: none; border-left: 4px solid #8a5a00; padding: .4em .75em; background: #fff8e6; color: #3d2a00;}
 """
-# Quick exit: replace this page in history (Back won't return), then go to a neutral site.
-QUICK_EXIT_JS = f"""() => {{
-  document.body.innerHTML = '';
-  try {{ sessionStorage.clear(); }} catch (e) {{}}
-  window.location.replace('{NEUTRAL_SITE}');
-}}"""
-HEAD = f"""<script>
-document.addEventListener('keydown', (e) => {{
-  if (e.key === 'Escape') {{ ({QUICK_EXIT_JS})(); }}
-}});
-</script>"""
-PRIVACY = """**Your privacy.** Nothing you type is saved: the conversation lives only in this browser tab and
-disappears when you close it or press **Quick exit** (or Esc). Recourse never asks for or accepts
-images. It gives legal information, not legal advice. To hide that you visited, also clear your
-browser history."""
-
-
+MAX_STAFF_QUERY = 500
+QUEUE_NOTE = ("Many people are using Recourse right now — you are in the queue, and your answer "
+              "will come as soon as it can. If you are in danger, don't wait: use the numbers at the top.")
+# Shows the queue note when a reply has not started after 3 s; hides it when it starts.
+QUEUE_WATCH_JS = """() => {
+  const note = document.getElementById('queue-note');
+  const chat = document.getElementById('chatbot');
+  if (!note || !chat) return;
+  const count = () => chat.querySelectorAll('[data-testid="user"]').length;
+  const before = count();
+  clearTimeout(window.recourseQueueTimer);
+  if (window.recourseQueueObserver) window.recourseQueueObserver.disconnect();
+  const done = () => { note.style.display = 'none'; clearTimeout(window.recourseQueueTimer);
+                       if (window.recourseQueueObserver) window.recourseQueueObserver.disconnect(); };
+  window.recourseQueueObserver = new MutationObserver(() => { if (count() !== before) done(); });
+  window.recourseQueueObserver.observe(chat, {childList: true, subtree: true});
+  window.recourseQueueTimer = setTimeout(() => { if (count() === before) note.style.display = 'block'; }, 3000);
+}"""
 def build_app(assistant: Assistant) -> gr.Blocks:
     places = [("Not sure / not set", "")] + jurisdictions.choices()
     with gr.Blocks(title="Recourse — help with image-based abuse", delete_cache=(300, 600)) as demo:
         gr.Button("Quick exit (Esc)", elem_id="quick-exit").click(None, js=QUICK_EXIT_JS)
         gr.Markdown("# Recourse\nHelp with intimate images shared without consent, sexual "
-                    "deepfakes and sextortion. **In danger now? Call 911.** In crisis? Call or text **988**.")
+                    "deepfakes and sextortion. **In danger now? Call 911.** In crisis? Call or text **988**.",
+                    elem_id="crisis-lines")
         gr.Markdown(PRIVACY, elem_classes="privacy", elem_id="privacy-notice")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -69,36 +79,25 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                         ("繁體中文", "zh-TW")], value="", label="Language")
                 chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=None,
                                      elem_id="chatbot", buttons=["copy"])
+                gr.HTML(f'<div id="queue-note" role="status" aria-live="polite">{QUEUE_NOTE}</div>')
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Tell me what happened or ask a question…",
+                    box = private_textbox(placeholder="Tell me what happened or ask a question…",
                                      show_label=False, scale=6, max_lines=6, elem_id="question",
-                                     max_length=50_000)
+                                     max_length=MAX_MESSAGE)
                     send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
                 panel = gr.Markdown(sources_md(None), elem_id="sources")
-                asked = gr.State([])
+                shown = gr.State([])  # the messages on screen, kept server-side per page
+                asked = gr.State([])  # what the person asked, for follow-ups
 
                 def respond(message, chat, history, place_code, persona_value, lang_code):
-                    message = message or ""
-                    chat = [*chat, {"role": "user", "content": message or "…"},
-                            {"role": "assistant", "content": ""}]
-                    final: Answer | None = None
-                    shown = ""
-                    for piece in assistant.stream(message, jurisdiction=place_code or None,
-                                                  lang=lang_code or None, persona=persona_value,
-                                                  history=history):
-                        if isinstance(piece, Answer):
-                            final = piece
-                        else:
-                            shown += piece
-                            chat[-1]["content"] = shown
-                            yield chat, gr.update(), history, ""
-                    chat[-1]["content"] = final.answer
-                    yield chat, sources_md(final), [*history, message][-6:], ""
+                    yield from reply_stream(assistant, message, chat, history, place_code,
+                                            persona_value, lang_code)
 
-                inputs = [box, chatbot, asked, place, persona, lang]
-                outputs = [chatbot, panel, asked, box]
-                box.submit(respond, inputs, outputs, api_name="reply")
-                send.click(respond, inputs, outputs, api_name=False)
+                inputs = [box, shown, asked, place, persona, lang]
+                outputs = [chatbot, shown, panel, asked, box]
+                for trigger, api in ((box.submit, "reply"), (send.click, False)):
+                    trigger(None, js=QUEUE_WATCH_JS)
+                    trigger(respond, inputs, outputs, api_name=api)
 
             with gr.Tab("Helplines", id="helplines"):
                 records = directory_rows(assistant.search.sources())
@@ -127,6 +126,48 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     return demo
 
 
+def reply_stream(assistant: Assistant, message, chat: list, history: list, place_code,
+                 persona_value, lang_code):
+    """The chat's one handler: streams the answer; whatever fails, the person gets a calm
+    sentence and people to talk to, never an error toast (and the log gets the type only)."""
+    message = message if isinstance(message, str) else ""
+    chat = [*chat, {"role": "user", "content": message[:MAX_MESSAGE] or "…"},
+            {"role": "assistant", "content": ""}]
+    persona_value = persona_value if persona_value in ("victim", "staff") else "victim"
+    final: Answer | None = None
+    streamed = ""
+    try:
+        for piece in assistant.stream(message, jurisdiction=place_code or None,
+                                      lang=lang_code or None, persona=persona_value,
+                                      history=history[-MAX_HISTORY:]):
+            if isinstance(piece, Answer):
+                final = piece
+            else:
+                streamed += piece
+                chat[-1]["content"] = streamed
+                yield chat, chat, gr.update(), history, ""
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for a person mid-crisis
+        log.error("reply failed: %s", type(exc).__name__)
+        chat[-1]["content"] = fallback_reply(assistant, message, place_code, lang_code)
+        yield chat, chat, sources_md(None), history, ""
+        return
+    chat[-1]["content"] = final.answer
+    yield chat, chat, sources_md(final), [*history, message[:MAX_MESSAGE]][-MAX_HISTORY:], ""
+
+
+def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) -> str:
+    """When answering itself failed: one calm sentence and the helplines we can still name."""
+    lang = lang_code or detect_lang(message[:2000])
+    lines = [phrase("storage", lang)]
+    try:
+        for flag in ("crisis", "help"):
+            lines += [f"- {r.name}: {' · '.join(b for b in (r.phone, r.sms, r.url) if b)}"
+                      for r in assistant.route(flag, jurisdictions.normalise(place_code or None), lang)[:2]]
+    except Exception:  # noqa: BLE001 - the directory is unreadable too: the header still has the lines
+        pass
+    return "\n".join(lines)
+
+
 def staff_tab(assistant: Assistant) -> None:
     """Direct search and the state-law table; behind a login when the operator set one."""
     settings = assistant.settings
@@ -134,34 +175,42 @@ def staff_tab(assistant: Assistant) -> None:
     authorised = gr.State(not locked)
     with gr.Column(visible=locked) as login:
         gr.Markdown("Staff views need a login on this server.")
-        user = gr.Textbox(label="User name", elem_id="staff-user")
-        password = gr.Textbox(label="Password", type="password", elem_id="staff-password")
+        user = private_textbox(label="User name", elem_id="staff-user")
+        password = private_textbox(label="Password", type="password", elem_id="staff-password")
         login_btn = gr.Button("Log in", elem_id="staff-login")
         login_msg = gr.Markdown()
     with gr.Column(visible=not locked) as desk:
         gr.Markdown("Search the knowledge base directly, and compare state laws. "
                     "Each row links to the official text.")
-        q = gr.Textbox(label="Search the sources", elem_id="staff-search")
+        q = private_textbox(label="Search the sources", elem_id="staff-search")
         results = gr.Markdown()
         table = gr.HTML("" if locked else state_table_html(assistant), elem_id="state-table")
+
+    guard = LoginGuard(settings.staff_user or "", settings.staff_password or "") if locked else None
 
     def staff_search(query, ok):
         if not ok:
             return "Log in first."
-        hits = assistant.search.search(query or "", k=8)
-        return "\n\n".join(
+        query = query if isinstance(query, str) else ""
+        note = ""
+        if len(query) > MAX_STAFF_QUERY:
+            query, note = query[:MAX_STAFF_QUERY], (
+                f"_Searched the first {MAX_STAFF_QUERY} characters of that query._\n\n")
+        hits = assistant.search.search(query, k=8)
+        return note + ("\n\n".join(
             f"**{n}. {h.chunk.citation}{' › ' + h.chunk.section if h.chunk.section else ''}** "
             f"({h.chunk.jurisdiction}, verified {h.chunk.last_verified}) — [source]({h.chunk.url})\n\n"
-            f"{h.chunk.text}" for n, h in enumerate(hits, 1)) or "No results."
+            f"{h.chunk.text}" for n, h in enumerate(hits, 1)) or "No results.")
 
     def log_in(name, secret):
-        ok = hmac.compare_digest(f"{name}\0{secret}", f"{settings.staff_user}\0{settings.staff_password}")
+        ok, message = guard.attempt(name, secret) if guard else (True, "")
         if not ok:
-            return False, gr.update(), gr.update(), "That user name and password did not match.", gr.update()
-        return True, gr.update(visible=False), gr.update(visible=True), "", state_table_html(assistant)
+            return False, gr.update(), gr.update(), message, gr.update(), ""
+        return True, gr.update(visible=False), gr.update(visible=True), "", state_table_html(assistant), ""
 
     q.submit(staff_search, [q, authorised], results, api_name="staff_search")
-    login_btn.click(log_in, [user, password], [authorised, login, desk, login_msg, table], api_name=False)
+    login_btn.click(log_in, [user, password], [authorised, login, desk, login_msg, table, password],
+                    api_name=False)
 
 
 def state_table_html(assistant: Assistant) -> str:
@@ -169,13 +218,29 @@ def state_table_html(assistant: Assistant) -> str:
                       "US state laws on intimate images and deepfakes")
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def serve(settings: Settings) -> None:
-    """`recourse chat`: load everything, then serve on the configured loopback address."""
+    """`recourse chat`: load everything, then serve on the configured address."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    if not is_loopback(settings.host):
+        print(f"recourse: warning: serving on {settings.host}, not a loopback address: anyone who "
+              f"can reach this machine on port {settings.port} can use the app. Put it behind "
+              "HTTPS and a reverse proxy (docs/deploy.md), or use --host 127.0.0.1.",
+              file=sys.stderr, flush=True)
     assistant = Assistant(settings)
+    quiet_request_errors()
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=8).launch(
+    demo.queue(default_concurrency_limit=settings.concurrency).launch(
         server_name=settings.host, server_port=settings.port, show_error=False,
-        quiet=True, css=CSS, head=HEAD, footer_links=[], max_file_size=0, prevent_thread_lock=True)
+        quiet=True, css=CSS, head=HEAD, footer_links=[], max_file_size=0, prevent_thread_lock=True,
+        run_history=False, app_kwargs={"middleware": [Middleware(NoStore)]})
     print(f"Recourse is ready: http://{settings.host}:{settings.port}", flush=True)
     demo.block_thread()

@@ -39,9 +39,12 @@ def emit(data, as_json: bool, text: str) -> None:
 
 
 def cmd_ingest(args) -> int:
-    from ingest.pipeline import run_ingest
+    from ingest.pipeline import rebuild_index, run_ingest
 
-    report = run_ingest(settings_from(args), dry_run=args.dry_run)
+    if args.rebuild:
+        report = rebuild_index(settings_from(args))
+    else:
+        report = run_ingest(settings_from(args), dry_run=args.dry_run)
     emit(report.to_json(), args.json, report.render())
     return 0
 
@@ -92,7 +95,7 @@ def cmd_search(args) -> int:
 def _place(value: str | None) -> str | None:
     from bot import jurisdictions
 
-    return jurisdictions.normalise(value, state=True) if value else None
+    return jurisdictions.normalise(value, state=True) if isinstance(value, str) and value else None
 
 
 def cmd_ask(args) -> int:
@@ -100,18 +103,14 @@ def cmd_ask(args) -> int:
 
     assistant = Assistant(settings_from(args))
     if args.jsonl:
-        for line in sys.stdin:
-            if not line.strip():
-                continue
-            try:
-                req = json.loads(line)
-            except json.JSONDecodeError as exc:
-                print(json.dumps({"id": None, "error": f"not JSON: {exc}"}), flush=True)
-                continue
-            ans = assistant.answer(str(req.get("q", "")), jurisdiction=_place(req.get("state")),
-                                   lang=req.get("lang"), persona=req.get("persona") or "victim",
-                                   qid=req.get("id"))
-            print(json.dumps(ans.contract(), ensure_ascii=False, default=str), flush=True)
+        from bot.batch import run_batch
+
+        def answer(req) -> dict:
+            ans = assistant.answer(req.q, jurisdiction=_place(req.state), lang=req.lang,
+                                   persona=req.persona, qid=req.id, history=req.history)
+            return ans.contract()
+
+        run_batch(sys.stdin.buffer, sys.stdout, answer)
         return 0
     question = " ".join(args.question)
     ans = assistant.answer(question, jurisdiction=_place(args.state), lang=args.lang,
@@ -144,13 +143,13 @@ def cmd_chat(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from bot.evaluate import run_eval
+    from quality.evaluate import run_eval
 
     return run_eval(settings_from(args), Path(args.file), as_json=args.json, baseline=args.baseline)
 
 
 def cmd_bench(args) -> int:
-    from bot.bench import run_bench
+    from quality.bench import run_bench
 
     sizes = [int(x) for x in args.sizes.split(",")]
     run_bench(settings_from(args), sizes, Path(args.out))
@@ -171,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("ingest", cmd_ingest, "build or update the index from knowledge/")
     p.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+    p.add_argument("--rebuild", action="store_true",
+                   help="build a fresh local index beside the old one and swap it in (a damaged index)")
     p.add_argument("--json", action="store_true")
     p = command("validate", cmd_validate, "check every knowledge file")
     p.add_argument("--json", action="store_true")

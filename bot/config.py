@@ -25,6 +25,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 7860
+    # Replies worked on at once per process; the rest wait in the queue (and are told so).
+    concurrency: int = 8
 
     # OpenAI-compatible endpoint: all three must be set for the LLM composer to be used.
     llm_model: str | None = None

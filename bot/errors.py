@@ -4,6 +4,9 @@
     ├── KnowledgeError            a file in knowledge/ is malformed (message names file:line)
     ├── IndexMissing              no index yet: run `recourse ingest`
     ├── IndexIncompatible         the index was built with another model or chunking: rebuild
+    ├── IndexDamaged              the index file is unreadable (0 bytes, not SQLite, malformed)
+    ├── StoreUnavailable          the configured Chroma server cannot be reached
+    ├── StorageError              the index failed while answering (shown calmly with helplines)
     ├── ModelMissing              the embedding model package is not installed
     └── LLMUnavailable            the configured OpenAI-compatible endpoint failed or timed out
 """
@@ -30,6 +33,18 @@ class IndexMissing(RecourseError):
 
 class IndexIncompatible(RecourseError):
     """The index manifest names another embedding model or chunking version."""
+
+
+class IndexDamaged(RecourseError):
+    """The embedded index's database is unreadable; the message says how to rebuild it."""
+
+
+class StoreUnavailable(RecourseError):
+    """RECOURSE_CHROMA_URL names a server that does not answer; named before the model loads."""
+
+
+class StorageError(RecourseError):
+    """Reading the index failed mid-conversation: the chat answers calmly with helplines."""
 
 
 class ModelMissing(RecourseError):

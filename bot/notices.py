@@ -3,17 +3,23 @@ requests, DMCA notices, platform reports and a summary for the police, plus an e
 
 The wording lives in knowledge/templates/*.txt (legal references are facts, so they stay in
 knowledge/); this module only fills them in and turns them into .txt / .docx downloads.
+
+Nothing a person enters touches the disk: the .txt is made in the browser, the .docx is built
+in memory when the person clicks its button and handed to the browser as data (no temp file,
+no Gradio cache file, no shared path).
 """
 
 from __future__ import annotations
 
-import tempfile
+import base64
+import io
 from datetime import date
 from pathlib import Path
 
 import gradio as gr
 
 from bot.config import Settings
+from bot.web_privacy import private_textbox
 
 TEMPLATES = {
     "TAKE IT DOWN Act removal request": "take-it-down-request.txt",
@@ -42,14 +48,21 @@ def fill(kind: str, values: dict, knowledge_dir: Path | None = None) -> str:
     return text.format_map(_Blank(clean))
 
 
-def to_docx(text: str, path: Path) -> Path:
+def docx_bytes(text: str) -> bytes:
+    """The letter as a Word document, built in memory."""
     from docx import Document
 
     doc = Document()
     for para in text.split("\n"):
         doc.add_paragraph(para)
-    doc.save(path)
-    return path
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def docx_payload(text: str) -> str:
+    """Base64 of the .docx, for the browser to turn into a download (see SAVE_DOCX_JS)."""
+    return base64.b64encode(docx_bytes(text or "")).decode("ascii") if text else ""
 
 
 def evidence_text(rows: list[list[str]]) -> str:
@@ -57,9 +70,6 @@ def evidence_text(rows: list[list[str]]) -> str:
     lines += ["\t".join(str(c) for c in row) for row in rows if any(str(c).strip() for c in row)]
     return "\n".join(lines) + "\n"
 
-
-# Downloads are written to a private temp dir that Gradio's cache cleaner empties (see app).
-_DOWNLOADS = Path(tempfile.mkdtemp(prefix="recourse-notices-"))
 
 SAVE_TXT_JS = """(text, kind) => {
   const blob = new Blob([text], {type: 'text/plain'});
@@ -71,6 +81,21 @@ SAVE_TXT_JS = """(text, kind) => {
 }"""
 
 
+SAVE_DOCX_JS = """(data, kind) => {
+  if (data) {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const blob = new Blob([bytes], {type:
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document'});
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = (kind || 'notice').toLowerCase().replace(/[^a-z0-9]+/g, '-') + '.docx';
+    document.body.appendChild(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  }
+  return '';
+}"""
+
+
 def build_notices_tab() -> None:
     """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads."""
     with gr.Tab("Take action", id="notices"):
@@ -78,40 +103,37 @@ def build_notices_tab() -> None:
                     "Check the letter before you send it — this is not legal advice.")
         kind = gr.Dropdown(list(TEMPLATES), value=list(TEMPLATES)[0], label="Letter", elem_id="notice-kind")
         with gr.Row():
-            name = gr.Textbox(label="Your name", elem_id="notice-name")
-            contact = gr.Textbox(label="Your email or phone", elem_id="notice-contact")
-            platform = gr.Textbox(label="Platform or website", elem_id="notice-platform")
-        urls = gr.Textbox(label="Addresses (URLs) of the images, one per line", lines=3, elem_id="notice-urls")
-        description = gr.Textbox(label="Describe the images (no need for detail)", lines=2)
-        context = gr.Textbox(label="Anything else (threats, when it started)", lines=2)
-        suspect = gr.Textbox(label="Who posted it, if you know (police summary)")
-        preview = gr.Textbox(label="Preview", lines=16, elem_id="notice-preview", buttons=["copy"])
+            name = private_textbox(label="Your name", elem_id="notice-name")
+            contact = private_textbox(label="Your email or phone", elem_id="notice-contact")
+            platform = private_textbox(label="Platform or website", elem_id="notice-platform")
+        urls = private_textbox(label="Addresses (URLs) of the images, one per line", lines=3, elem_id="notice-urls")
+        description = private_textbox(label="Describe the images (no need for detail)", lines=2)
+        context = private_textbox(label="Anything else (threats, when it started)", lines=2)
+        suspect = private_textbox(label="Who posted it, if you know (police summary)")
+        preview = private_textbox(label="Preview", lines=16, elem_id="notice-preview", buttons=["copy"])
         with gr.Row():
             txt = gr.Button("Download .txt", elem_id="notice-txt")
-            docx_btn = gr.DownloadButton("Download .docx", elem_id="notice-docx")
+            docx_btn = gr.Button("Download .docx", elem_id="notice-docx")
+        docx_data = private_textbox(visible=False)
         inputs = [kind, name, contact, platform, urls, description, context, suspect]
 
         def render(k, n, c, p, u, d, ctx, s):
             return fill(k, dict(name=n, contact=c, platform=p, urls=u, description=d, context=ctx, suspect=s))
-
-        def make_docx(text, k):
-            path = _DOWNLOADS / (k.lower().replace(" ", "-") + ".docx")
-            return to_docx(text, path)
 
         # One listener for every field, run one at a time per page with only the latest
         # pending change kept: separate listeners could finish out of order and leave the
         # preview (and the .txt built from it) without what was typed last.
         gr.on([control.change for control in inputs], render, inputs, preview,
               trigger_mode="always_last", api_name=False)
-        preview.change(make_docx, [preview, kind], docx_btn, trigger_mode="always_last",
-                       api_name=False)
+        docx_btn.click(docx_payload, preview, docx_data, api_name=False).then(
+            None, [docx_data, kind], docx_data, js=SAVE_DOCX_JS)
         txt.click(None, [preview, kind], None, js=SAVE_TXT_JS)
 
         gr.Markdown("### Evidence log\nKeep a record as you find things: it stays in this tab "
                     "until you download it. Never copy or save images of anyone under 18.")
         log = gr.Dataframe(headers=EVIDENCE_HEADERS, row_count=3, column_count=(6, "fixed"),
                            interactive=True, elem_id="evidence-log", type="array")
-        log_text = gr.Textbox(visible=False)
+        log_text = private_textbox(visible=False)
         save_log = gr.Button("Download evidence log (.txt)", elem_id="evidence-txt")
         save_log.click(evidence_text, log, log_text, api_name=False).then(
             None, [log_text, gr.State("evidence-log")], None, js=SAVE_TXT_JS)

@@ -9,9 +9,12 @@ app picks up a re-ingest without a restart.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -21,10 +24,12 @@ from langchain_core.retrievers import BaseRetriever
 from bot import jurisdictions
 from bot.bm25 import SparseBM25
 from bot.config import Settings
+from bot.errors import RecourseError, StorageError
 from bot.models import Chunk, ScoredChunk
 from ingest.embed import Embedder, get_embedder
 from ingest.index import Index, reset_embedded_clients
 
+log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 40
 _STOP = set("""a an the and or of to in on for with is are was were be been it its this that
@@ -52,13 +57,25 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """Any failure of the store while answering becomes StorageError (its type only: the
+    underlying message may quote the query), which the chat turns into a calm reply."""
+    try:
+        yield
+    except RecourseError:
+        raise
+    except Exception as exc:  # sqlite3.DatabaseError, chromadb errors, a dropped server connection
+        raise StorageError(f"the index could not be read ({type(exc).__name__})") from None
+
+
 class HybridSearch:
     """Dense + BM25 search over the live chunks of one index."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
+        self.index = Index(settings)  # first: a missing or damaged store is named before the model loads
         self.embedder = embedder or get_embedder()
-        self.index = Index(settings)
         self._lock = threading.Lock()
         self._checked = 0.0
         self.generation = None
@@ -84,14 +101,21 @@ class HybridSearch:
         if now - self._checked < every:
             return
         self._checked = now
-        manifest = self.index.manifest()
-        if manifest and (manifest.get("generation"), manifest.get("updated")) != self.generation:
-            with self._lock:
-                if not self.settings.chroma_url:
-                    # Another process rewrote the embedded store: reopen it to see the new vectors.
-                    reset_embedded_clients()
-                    self.index = Index(self.settings)
-                self._load()
+        try:
+            self._reload_if_switched()
+        except StorageError as exc:  # keep serving what is loaded; the query itself will say
+            log.warning("index refresh failed: %s", exc)
+
+    def _reload_if_switched(self) -> None:
+        with storage_errors():
+            manifest = self.index.manifest()
+            if manifest and (manifest.get("generation"), manifest.get("updated")) != self.generation:
+                with self._lock:
+                    if not self.settings.chroma_url:
+                        # Another process rewrote the embedded store: reopen it to see the new vectors.
+                        reset_embedded_clients()
+                        self.index = Index(self.settings)
+                    self._load()
 
     def search(self, query: str, k: int = 6, jurisdiction: str | None = None,
                lang: str | None = None, minor: bool | None = None) -> list[ScoredChunk]:
@@ -106,9 +130,10 @@ class HybridSearch:
         allowed = jurisdictions.allowed(place)
 
         where = {"jurisdiction": {"$in": allowed}} if allowed else None
-        dense_hits = [(cid, sim) for cid, sim in
-                      self.index.query(self.embedder.embed_one(query), CANDIDATES, where)
-                      if cid in self.chunks]
+        vector = self.embedder.embed_one(query)
+        with storage_errors():
+            found = self.index.query(vector, CANDIDATES, where)
+        dense_hits = [(cid, sim) for cid, sim in found if cid in self.chunks]
         dense = {cid: sim for cid, sim in dense_hits}
 
         scores: dict[str, float] = {}

@@ -17,10 +17,11 @@ from typing import Iterable, Sequence
 from urllib.parse import urlparse
 
 from bot.config import Settings
-from bot.errors import IndexMissing
+from bot.errors import IndexDamaged, IndexMissing, StoreUnavailable
 from bot.models import Chunk
 
 MANIFEST_ID = "manifest"
+SQLITE_MAGIC = b"SQLite format 3\x00"
 BATCH = 2000
 
 
@@ -32,14 +33,39 @@ def make_client(settings: Settings, create: bool):
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                   ssl=url.scheme == "https", settings=chroma_settings)
-    if not create and not (settings.index_dir / "chroma.sqlite3").exists():
-        raise IndexMissing(
-            f"No index at {settings.index_dir}. Build it with: recourse ingest"
-        )
+        try:
+            client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                         ssl=url.scheme == "https", settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # connection refused, DNS, TLS, a non-Chroma server...
+            raise StoreUnavailable(
+                f"Cannot reach the Chroma server at {settings.chroma_url} (set by "
+                f"RECOURSE_CHROMA_URL): {type(exc).__name__}. Start that server, or unset "
+                "RECOURSE_CHROMA_URL to use the local index.") from None
+        return client
+    if not create:
+        check_embedded(settings)
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+def rebuild_hint(settings: Settings) -> str:
+    return f"Rebuild it with: recourse ingest --rebuild   (or delete {settings.index_dir} and run recourse ingest)"
+
+
+def check_embedded(settings: Settings) -> None:
+    """Refuse to open a missing, empty or non-SQLite index file for reading.
+
+    Chroma would silently initialise a fresh, empty database over a 0-byte file, and a reader
+    must never create or change the store; garbage fails later with a bare SQLite message."""
+    db = settings.index_dir / "chroma.sqlite3"
+    if not db.exists():
+        raise IndexMissing(f"No index at {settings.index_dir}. Build it with: recourse ingest")
+    with db.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        what = "is empty (0 bytes)" if not head else "is not a SQLite database"
+        raise IndexDamaged(f"The index file {db} {what}. {rebuild_hint(settings)}")
 
 
 def reset_embedded_clients() -> None:
@@ -64,12 +90,15 @@ class Index:
                 f"{name}-manifest", embedding_function=None)
         else:
             try:
-                self.chunks = self.client.get_collection(name, embedding_function=None)
-                self.meta = self.client.get_collection(f"{name}-manifest", embedding_function=None)
-            except Exception as exc:  # chromadb raises NotFoundError / ValueError by version
+                names = {c if isinstance(c, str) else c.name for c in self.client.list_collections()}
+            except Exception as exc:  # sqlite3.DatabaseError "malformed", chromadb InternalError
+                raise IndexDamaged(f"The index at {settings.index_dir} cannot be read "
+                                   f"({type(exc).__name__}). {rebuild_hint(settings)}") from exc
+            if name not in names or f"{name}-manifest" not in names:
                 raise IndexMissing(
-                    f"The index has no collection '{name}'. Build it with: recourse ingest"
-                ) from exc
+                    f"The index has no collection '{name}'. Build it with: recourse ingest")
+            self.chunks = self.client.get_collection(name, embedding_function=None)
+            self.meta = self.client.get_collection(f"{name}-manifest", embedding_function=None)
 
     # -- manifest ---------------------------------------------------------------------------
     def manifest(self) -> dict | None:

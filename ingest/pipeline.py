@@ -7,6 +7,7 @@ order keeps the previous index usable if the run dies at any point.
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from datetime import date, timedelta
@@ -16,7 +17,8 @@ from tqdm import tqdm
 from bot.config import Settings
 from ingest.chunking import CHUNKING_VERSION, chunk_source, embedding_text
 from ingest.embed import Embedder, get_embedder
-from ingest.index import Index
+from bot.errors import RecourseError
+from ingest.index import Index, reset_embedded_clients
 from ingest.loaders import load_sources
 from ingest.report import IngestReport, SourceChange, describe_change
 
@@ -116,4 +118,25 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
         orphans = set(index.all_ids()) - live_after
         index.delete(orphans)
     report.seconds = time.perf_counter() - started
+    return report
+
+
+def rebuild_index(settings: Settings, *, embedder: Embedder | None = None,
+                  progress: bool | None = None) -> IngestReport:
+    """`recourse ingest --rebuild`: a fresh local index, built beside the old one and swapped
+    in only once complete, so a damaged index is replaced and a failed run changes nothing."""
+    if settings.chroma_url:
+        raise RecourseError("--rebuild is for the local index; with a Chroma server, delete the "
+                            f"'{settings.collection}' collections there and run recourse ingest.")
+    target = settings.index_dir
+    fresh, old = target.with_name(target.name + ".rebuild"), target.with_name(target.name + ".old")
+    shutil.rmtree(fresh, ignore_errors=True)
+    report = run_ingest(settings.model_copy(update={"index_dir": fresh}), embedder=embedder,
+                        progress=progress)
+    reset_embedded_clients()
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
     return report

@@ -3,7 +3,9 @@
 Chosen over a llama.cpp server in CI: compiling llama-cpp-python costs ~5.5 minutes per fresh
 machine and a 270M model proves only the protocol anyway. The `model` name picks a behaviour:
 cite-first (answers from passage 1 with [1]), bad-citation ([9] that does not exist),
-error-500, slow (sleeps past the client timeout).
+error-500, slow (sleeps past the client timeout), trickle (a word every 2 s for a minute:
+only a total deadline stops it), image-link (writes a markdown image, an HTML image and a link
+to addresses no passage holds).
 """
 
 from __future__ import annotations
@@ -35,10 +37,18 @@ class Handler(BaseHTTPRequestHandler):
         passage = re.search(r'<passage n="1"[^>]*>\n(.*?)\n</passage>', user, re.S)
         first = passage.group(1).split(". ")[0] if passage else "I could not find this"
         text = f"{first}. [1] You can also get help from a helpline. [{'9' if model == 'bad-citation' else '1'}]"
+        if model == "image-link":
+            text = (f"{first}. [1] ![status](http://127.0.0.1:9/pixel.png?q=leak) More at "
+                    "[this page](http://evil.example/x) and <img src=http://evil.example/i.png>. [1]")
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        for word in re.findall(r"\S+\s*", text):
+        words = re.findall(r"\S+\s*", text)
+        if model == "trickle":
+            words = (words * 30)[:30]
+        for word in words:
+            if model == "trickle":
+                time.sleep(2)
             chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": model,
                      "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())

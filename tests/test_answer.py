@@ -35,10 +35,15 @@ def test_empty_message_gets_a_calm_prompt(corpus_assistant):
     assert "here to help" in ans.answer and not ans.refused
 
 
-def test_50kb_message_is_answered(corpus_assistant):
-    ans = corpus_assistant.answer("my ex posted my nudes online. " * 1800)
-    assert len("my ex posted my nudes online. " * 1800) > 50_000
+def test_a_long_message_is_answered_from_its_first_part(corpus_assistant):
+    ans = corpus_assistant.answer("my ex posted my nudes online. " * 1600)
+    assert 40_000 < len("my ex posted my nudes online. " * 1600) <= 50_000
     assert ans.answer and "first part" in ans.answer
+
+
+def test_a_message_over_the_50k_limit_gets_a_calm_reply(corpus_assistant):
+    ans = corpus_assistant.answer("my ex posted my nudes online. " * 1800)
+    assert "too long" in ans.answer and ans.resources
 
 
 def test_control_characters_are_harmless(corpus_assistant):

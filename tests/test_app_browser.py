@@ -67,6 +67,9 @@ def ask(page, text: str) -> None:
     page.wait_for_function(
         "() => document.querySelector('#sources') && document.querySelector('#sources').innerText.includes('Last verified')",
         timeout=60_000)
+    # and the event has finished (outputs are drawn faded while it is pending)
+    page.wait_for_function("() => document.querySelectorAll('.pending, .generating').length === 0",
+                           timeout=30_000)
 
 
 def test_question_gets_a_cited_answer_with_sources(page):
@@ -101,7 +104,8 @@ def test_every_view_passes_axe_wcag_aa(page):
             page.get_by_role("tab", name=tab).click()
             page.wait_for_timeout(1000)
         violations = Axe().run(page, options=WCAG_AA).response["violations"]
-        found[tab or "Chat"] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+        found[tab or "Chat"] = [(v["id"], [(n["target"], n.get("failureSummary", "")[:200]) for n in v["nodes"]][:3])
+                                for v in violations]
     assert not any(found.values()), found
     assert outside == [], outside
 
@@ -150,6 +154,36 @@ def test_take_it_down_notice_downloads_with_details(page):
     assert info.value.suggested_filename.endswith(".txt")
 
 
+def test_docx_letter_downloads_from_memory(page):
+    """The .docx is made only on the click and handed over as data (no server file path)."""
+    from docx import Document
+
+    page.get_by_role("tab", name="Take action").click()
+    page.fill("#notice-name textarea, #notice-name input", "Jane Example")
+    page.wait_for_function(
+        "() => ((document.querySelector('#notice-preview textarea') || {}).value || '').includes('Jane Example')",
+        timeout=20_000)
+    with page.expect_download() as info:
+        page.click("#notice-docx")
+    assert info.value.suggested_filename.endswith(".docx")
+    assert info.value.url.startswith("blob:")  # not /gradio_api/file=… on the server
+    doc = Document(info.value.path())
+    assert any("Jane Example" in para.text for para in doc.paragraphs)
+
+
+def test_quick_exit_clears_browser_storage_and_no_run_history(page):
+    ask(page, "My ex posted my pictures on Reddit")
+    assert page.evaluate("() => Object.keys(localStorage).filter(k => k.includes('run-history')).length") == 0
+    page.evaluate("() => { localStorage.setItem('probe', '1'); sessionStorage.setItem('probe', '1'); }")
+    origin = page.url
+    page.click("#quick-exit")
+    page.wait_for_timeout(1500)
+    assert "127.0.0.1" not in page.url
+    page.goto(origin)
+    page.wait_for_selector("#question textarea", timeout=60_000)
+    assert page.evaluate("() => localStorage.length + sessionStorage.length") == 0
+
+
 def test_staff_table_lists_51_jurisdictions(page):
     page.get_by_role("tab", name="Staff reference").click()
     page.wait_for_selector("#state-table")
@@ -181,6 +215,7 @@ def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
         pg.fill("#staff-password input", "wrong")
         pg.click("#staff-login")
         pg.wait_for_function("() => document.body.innerText.includes('did not match')", timeout=20_000)
+        pg.wait_for_timeout(1200)  # the back-off after one failure is half a second
         pg.fill("#staff-password input", "s3cret")
         pg.click("#staff-login")
         pg.wait_for_function("() => document.querySelector('#state-table') && "
@@ -189,3 +224,42 @@ def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
+    """One reply at a time and a slow model: the second person sees the queue note within a few
+    seconds, the crisis lines in the header stay visible, and the note goes when the reply starts."""
+    from tests.llm_server import running_server
+
+    with running_server() as llm:
+        port = free_port()
+        env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
+               "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir), "RECOURSE_CONCURRENCY": "1",
+               "RECOURSE_LLM_MODEL": "trickle", "OPENAI_BASE_URL": llm, "OPENAI_API_KEY": "none",
+               "RECOURSE_LLM_TIMEOUT": "10"}
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        try:
+            for line in proc.stdout:
+                if "ready" in line:
+                    break
+            first, second = browser.new_page(), browser.new_page()
+            for pg in (first, second):
+                pg.goto(f"http://127.0.0.1:{port}/")
+                pg.wait_for_selector("#question textarea", timeout=60_000)
+            first.fill("#question textarea", "Can I sue someone who posted my nudes?")
+            first.keyboard.press("Enter")
+            first.wait_for_timeout(1000)
+            second.fill("#question textarea", "How do I report a post on Reddit?")
+            second.keyboard.press("Enter")
+            note = second.locator("#queue-note")
+            note.wait_for(state="visible", timeout=8_000)
+            assert "you are in the queue" in note.inner_text()
+            assert second.locator("#crisis-lines").is_visible()
+            assert "911" in second.locator("#crisis-lines").inner_text()
+            note.wait_for(state="hidden", timeout=60_000)
+            first.close()
+            second.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import io
+import os
+import tempfile
+
 from docx import Document
 
-from bot.notices import TEMPLATES, evidence_text, fill, to_docx
+from bot.notices import TEMPLATES, docx_bytes, docx_payload, evidence_text, fill
 from tests.conftest import ROOT
 
 
@@ -23,12 +28,25 @@ def test_missing_fields_stay_visible_not_invented():
     assert "[platform]" in text and "[urls]" in text
 
 
-def test_every_template_fills(tmp_path):
+def test_every_template_fills_in_memory_without_writing_a_file():
+    """Letters hold a person's name, contact and the image addresses: the .docx is built in
+    memory (the old code wrote one shared file per letter kind into the temp directory)."""
+    temp = tempfile.gettempdir()
+    before = set(os.listdir(temp))
     for kind in TEMPLATES:
         text = fill(kind, {"name": "A", "contact": "b", "platform": "c", "urls": "https://d.example"},
                     ROOT / "knowledge")
-        path = to_docx(text, tmp_path / "n.docx")
-        assert "https://d.example" in "\n".join(p.text for p in Document(path).paragraphs)
+        doc = Document(io.BytesIO(docx_bytes(text)))
+        assert "https://d.example" in "\n".join(p.text for p in doc.paragraphs)
+        assert Document(io.BytesIO(base64.b64decode(docx_payload(text)))).paragraphs
+    assert set(os.listdir(temp)) - before == set()
+
+
+def test_the_notices_module_has_no_download_directory():
+    import bot.notices as notices
+
+    assert not hasattr(notices, "_DOWNLOADS")
+    assert "mkdtemp" not in (ROOT / "bot" / "notices.py").read_text(encoding="utf-8")
 
 
 def test_evidence_log_text_keeps_rows():

@@ -14,15 +14,17 @@ from typing import Iterator
 
 from bot import jurisdictions, safety
 from bot.answer import offline
-from bot.answer.phrases import detect_lang, phrase
+from bot.answer.phrases import PHRASES, detect_lang, phrase
 from bot.config import Settings
-from bot.errors import LLMUnavailable
+from bot.errors import LLMUnavailable, StorageError
 from bot.models import Answer, Resource, SafetyFlags, ScoredChunk
 from bot.retrieval import HybridSearch
-from ingest.embed import Embedder, get_embedder
+from ingest.embed import Embedder
 
 log = logging.getLogger(__name__)
-MAX_QUESTION = 4000
+MAX_QUESTION = 4000  # read this much of a message (the rest is noted, not processed)
+MAX_MESSAGE = 50_000  # refuse to read more than this at all (the text box's own limit)
+MAX_HISTORY = 6  # earlier messages a follow-up may draw on
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e]")
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|what if|and in|and for|same for|y en|y si|¿?y|那)\b", re.I)
 _HARM = re.compile(r"\b(posted|shared|leaked|sent|spread|threaten\w*|blackmail\w*|sextort\w*|made|"
@@ -52,8 +54,8 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  search: HybridSearch | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or get_embedder()
-        self.search = search or HybridSearch(settings, self.embedder)
+        self.search = search or HybridSearch(settings, embedder)  # opens the store, then the model
+        self.embedder = self.search.embedder
         self.classifier = safety.SafetyClassifier()
         self.llm = None
         if settings.llm_enabled:
@@ -98,15 +100,16 @@ class Assistant:
                persona: str = "victim", history: list[str] | None = None,
                qid: str | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as they are ready, then the finished Answer."""
-        text = clean(question)
-        lang = lang or detect_lang(text)
-        history = [clean(h) for h in (history or []) if h and clean(h)]
-        place = jurisdictions.normalise(jurisdiction)
-        if not text:
-            ans = Answer(id=qid, answer=phrase("empty", lang), lang=lang,
-                         resources=self.route("help", place, lang), grounded=False)
-            yield ans.answer
-            yield ans
+        question = question if isinstance(question, str) else ""
+        oversized = len(question) > MAX_MESSAGE
+        text = clean(question[:MAX_QUESTION + 1])
+        lang = lang if lang in PHRASES else detect_lang(text)
+        history = [h for h in (clean(h[:MAX_QUESTION]) for h in (history or [])[-MAX_HISTORY:]
+                               if isinstance(h, str)) if h]
+        place = jurisdictions.normalise(jurisdiction) if isinstance(jurisdiction, str) else None
+        if not text or oversized:
+            yield from self._short_reply(phrase("too_long_reject" if oversized else "empty", lang),
+                                         place, lang, qid)
             return
         notes = [phrase("too_long", lang)] if len(text) > MAX_QUESTION else []
         text = text[:MAX_QUESTION]
@@ -141,7 +144,13 @@ class Assistant:
             yield prefix + "\n\n"  # crisis help reaches the screen before anything else
 
         query, place = self._contextualise(text, history, place)
-        hits = self.search.search(query, k=8, jurisdiction=place, lang=lang, minor=flags.minor)
+        try:
+            hits = self.search.search(query, k=8, jurisdiction=place, lang=lang, minor=flags.minor)
+        except StorageError as exc:
+            log.error("answering without sources: %s", exc)  # the type only, never the words
+            yield from self._short_reply(phrase("storage", lang), place, lang, qid, flags, prefix,
+                                         resources)
+            return
         if flags.minor:  # adult-only tools are not the route for images of under-18s
             hits = [h for h in hits if h.chunk.audience != "adult"]
         grounded = self._grounded(hits, lang)
@@ -194,6 +203,19 @@ class Assistant:
         yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
                      safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
                      notice=notice)
+
+    def _short_reply(self, text: str, place: str | None, lang: str, qid: str | None,
+                     flags: SafetyFlags | None = None, prefix: str = "",
+                     resources: list[Resource] | None = None) -> Iterator[str | Answer]:
+        """A reply with no sources behind it: a sentence, then people to talk to (the crisis
+        lines already shown stay first)."""
+        people = _dedupe([*(resources or []), *self.route("help", place, lang),
+                          *self.route("crisis", place, lang)[:1]])
+        rest = [r for r in people if r.name not in prefix]
+        body = _block(text, rest)
+        yield body
+        yield Answer(id=qid, answer="\n\n".join(p for p in [prefix, body] if p), resources=people,
+                     safety=flags or SafetyFlags(), lang=lang, grounded=False)
 
     def _contextualise(self, text: str, history: list[str], place: str | None) -> tuple[str, str | None]:
         """Follow-ups ("what about Texas?") inherit the topic of the previous question."""

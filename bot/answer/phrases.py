@@ -39,6 +39,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "empty": "I'm here to help. Tell me what happened or what you'd like to know — for "
                  "example, how to get images removed, or what the law says where you live.",
         "too_long": "Your message was very long, so I read the first part of it.",
+        "too_long_reject": "That message is too long for me to read. Could you tell me the main "
+                           "part in a few sentences? You can also talk to a person:",
+        "storage": "I'm sorry — something went wrong on my side and I can't look up my sources "
+                   "right now. Please try again in a few minutes. You can talk to a person now:",
         "ask_age": "Were you under 18 when the image was taken? The removal tools are different for images of minors.",
         "ask_platform": "Which website or app is it on? I can then show you that platform's own report route.",
         "ask_place": "Laws differ from place to place. Which state or country are you in? I can "
@@ -77,6 +81,10 @@ PHRASES: dict[str, dict[str, str]] = {
                      "pregunta o contarme más? También puedes hablar con una persona:",
         "empty": "Estoy aquí para ayudarte. Cuéntame qué pasó o qué quieres saber.",
         "too_long": "Tu mensaje era muy largo; leí la primera parte.",
+        "too_long_reject": "Ese mensaje es demasiado largo para mí. ¿Puedes contarme lo principal "
+                           "en pocas frases? También puedes hablar con una persona:",
+        "storage": "Lo siento: algo falló de mi lado y ahora no puedo consultar mis fuentes. "
+                   "Inténtalo de nuevo en unos minutos. Ya puedes hablar con una persona:",
         "ask_place": "Las leyes cambian según el lugar. ¿En qué estado o país estás?",
         "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Las herramientas son distintas para menores.",
         "ask_platform": "¿En qué sitio web o aplicación está? Así te muestro cómo denunciarlo allí.",
@@ -102,6 +110,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "not_found": "我在資料來源中找不到這個問題的答案，不想亂猜。可以換個方式描述或告訴我更多嗎？你也可以向專人求助：",
         "empty": "我在這裡幫你。請告訴我發生了什麼事，或你想知道什麼。",
         "too_long": "你的訊息很長，我先閱讀了前面的部分。",
+        "too_long_reject": "這則訊息太長，我沒辦法閱讀。可以用幾句話告訴我重點嗎？你也可以向專人求助：",
+        "storage": "很抱歉，我這邊出了問題，目前無法查詢資料來源。請過幾分鐘再試。你現在就可以向專人求助：",
         "ask_place": "各地法律不同。請問你在哪個國家或地區？",
         "ask_age": "影像拍攝時你未滿18歲嗎？未成年與成年的移除管道不同。",
         "ask_platform": "影像在哪個網站或 App 上？我可以告訴你該平台的檢舉方式。",
