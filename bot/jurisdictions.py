@@ -6,6 +6,7 @@ Names, not law: which statutes apply lives in knowledge/. This only maps "Texas"
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -55,6 +56,8 @@ def normalise(code: str | None, *, state: bool = False) -> str | None:
         return f"US-{code}"
     if code.startswith("US-") and code[3:] in US_STATES or code in ("US", "INTL") or code in OTHER:
         return code
+    if len(code) == 2 and code in countries():
+        return code  # a country we hold no law for: still a place (routes use INTL)
     return None
 
 
@@ -63,6 +66,49 @@ _NAMES = sorted(
     + [(name.lower(), code) for code, name in OTHER.items()] + list(_ALIASES.items()),
     key=lambda x: -len(x[0]),
 )
+
+
+# Country names in the languages we answer in, from Babel's CLDR data, for places we hold no
+# law for: knowing someone is in Mexico keeps US-only lines (988) out of their reply. Names that
+# are also common English words or first names are left out.
+_NOT_PLACES = {"chad", "jordan", "georgia", "turkey", "guinea", "niger", "jersey", "man", "isle of man",
+               "china", "us", "mali", "peru", "cuba"}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> list[tuple[str, str]]:
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for loc in ("en", "es", "zh_Hant"):
+        for code, name in Locale.parse(loc).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("ZZ", "EU", "UN", "EZ", "QO"):
+                names.setdefault(name.lower(), code)
+    names.update({"mexico": "MX", "méxico": "MX", "españa": "ES", "brasil": "BR", "the philippines": "PH",
+                  "philippines": "PH", "peru": "PE", "perú": "PE", "cuba": "CU", "中國": "CN",
+                  "中国": "CN", "大陸": "CN", "香港": "HK", "日本": "JP"})
+    return sorted(((n, c) for n, c in names.items() if n not in _NOT_PLACES), key=lambda x: -len(x[0]))
+
+
+def countries() -> set[str]:
+    return {code for _, code in _country_names()}
+
+
+def detect_country(text: str) -> str | None:
+    """A country named in the text that we have no jurisdiction file for ("estoy en México" → "MX")."""
+    lowered = text.lower()
+    for name, code in _country_names():
+        if code in ("US", *OTHER) or not name:
+            continue
+        pattern = re.escape(name) if not name.isascii() else rf"(?<![a-z]){re.escape(name)}(?![a-z])"
+        if re.search(pattern, lowered):
+            return code
+    return None
+
+
+def place_of(text: str) -> str | None:
+    """Our jurisdiction for the place a message names, else any country it names."""
+    return detect(text) or detect_country(text)
 
 
 def detect(text: str) -> str | None:
@@ -74,6 +120,16 @@ def detect(text: str) -> str | None:
                 return "US-DC"
             return code
     return None
+
+
+def detect_all(text: str) -> list[str]:
+    """Every place a message names, in order ("Compare New York and New Jersey" → both)."""
+    lowered, found = text.lower(), []
+    for name, code in _NAMES:
+        for m in re.finditer(rf"(?<![a-z]){re.escape(name)}(?![a-z])", lowered):
+            found.append((m.start(), code))
+            lowered = lowered[:m.start()] + " " * len(name) + lowered[m.end():]  # "new york" is not also "york"
+    return list(dict.fromkeys(code for _, code in sorted(found)))
 
 
 def allowed(code: str | None) -> list[str] | None:
@@ -92,4 +148,8 @@ def allowed(code: str | None) -> list[str] | None:
 def name_of(code: str) -> str:
     if code.startswith("US-"):
         return US_STATES.get(code[3:], code)
-    return OTHER.get(code, "the United States" if code == "US" else code)
+    if code in OTHER or code == "US":
+        return OTHER.get(code, "the United States")
+    from babel import Locale
+
+    return Locale("en").territories.get(code, code)

@@ -119,6 +119,11 @@ class Answer(BaseModel):
     lang: str = "en"
     grounded: bool = True  # False when retrieval found nothing good enough
     notice: str | None = None  # e.g. "the AI model could not be reached; offline answer"
+    # From the understand and plan stages (DESIGN.md): what the message is, what the
+    # conversation has told us, and the plan shown ({title, text, url, citation}).
+    intent: str | None = None
+    facts: dict = Field(default_factory=dict)
+    steps: list[dict] = Field(default_factory=list)
 
     def contract(self) -> dict:
         """The DESIGN.md answer object (safety limited to its three public flags)."""

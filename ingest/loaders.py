@@ -37,6 +37,8 @@ class LoadResult:
     flagged: dict[str, str] = field(default_factory=dict)  # source id → why it was flagged
     # knowledge/routes.yaml: which directory records answer which safety flag, by place.
     routes: dict = field(default_factory=dict)
+    # knowledge/actions/*.yaml: the planner's steps (ingest/actions.py), stored in the manifest.
+    actions: list = field(default_factory=list)
 
 
 def _line_of(text: str, key: str, start: int = 0) -> int | None:
@@ -208,6 +210,11 @@ def load_sources(knowledge_dir: Path, today: date | None = None) -> LoadResult:
             if INJECTION_RE.search(source.body):
                 result.flagged[source.id] = "contains instruction-like text (indexed as plain text)"
             result.sources.append(source)
+    from ingest.actions import load_actions
+
+    result.actions, action_errors, action_failed = load_actions(knowledge_dir, result.sources)
+    result.errors.extend(action_errors)
+    result.failed_paths |= action_failed
     known = {s.id for s in result.sources if s.kind == "directory"}
     for flag, places in (result.routes or {}).items():
         for place, ids in (places or {}).items():

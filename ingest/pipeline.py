@@ -111,10 +111,10 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
         report.embed_seconds = time.perf_counter() - t0
         generation = (old or {}).get("generation", 0) + 1
         if (todo or report.removed or report.rebuild_reason or old is None
-                or old.get("routes") != loaded.routes):
+                or old.get("routes") != loaded.routes or old.get("actions") != loaded.actions):
             index.write_manifest({"model": model_name, "chunking": CHUNKING_VERSION,
                                   "generation": generation, "sources": new_sources,
-                                  "routes": loaded.routes})
+                                  "routes": loaded.routes, "actions": loaded.actions})
         orphans = set(index.all_ids()) - live_after
         index.delete(orphans)
     report.seconds = time.perf_counter() - started

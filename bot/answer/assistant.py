@@ -13,7 +13,9 @@ import unicodedata
 from typing import Iterator
 
 from bot import jurisdictions, safety
-from bot.answer import offline
+from bot.answer import compose, offline
+from bot.answer.guided import adult_only, compare, guided, without_adult_tools
+from bot.answer.understand import understand
 from bot.answer.phrases import PHRASES, detect_lang, phrase
 from bot.config import Settings
 from bot.errors import LLMUnavailable, StorageError
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 MAX_QUESTION = 4000  # read this much of a message (the rest is noted, not processed)
 MAX_MESSAGE = 50_000  # refuse to read more than this at all (the text box's own limit)
 MAX_HISTORY = 6  # earlier messages a follow-up may draw on
+OOS_OVER_CRISIS = 0.85  # intent confidence at which a classifier-only crisis vote is set aside
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e]")
 _FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|what if|and in|and for|same for|y en|y si|¿?y|那)\b", re.I)
 _HARM = re.compile(r"\b(posted|shared|leaked|sent|spread|threaten\w*|blackmail\w*|sextort\w*|made|"
@@ -75,7 +78,10 @@ class Assistant:
         if not place and lang in LANG_PLACE and routes.get(LANG_PLACE[lang]):
             ids = list(dict.fromkeys(routes[LANG_PLACE[lang]] + routes.get("default", [])))
         else:
-            keys = [place, place.split("-")[0] if place else None, "default"]
+            # A known place outside the US never falls back to the US default (988, the US DV
+            # hotline): it gets its own lines, else the INTL ones that work anywhere.
+            abroad = bool(place) and not place.startswith("US")
+            keys = [place, place.split("-")[0] if place else None, "INTL" if abroad else "default"]
             ids = next((routes[key] for key in keys if key and routes.get(key)), [])
         return [r for r in (self.resource(rid) for rid in ids) if r]
 
@@ -118,9 +124,21 @@ class Assistant:
             log.info("question %s: %r", qid, text)
         log.debug("safety flags %s for question %s", flags.model_dump(), qid)
 
+        previous = understand(history[-1], history[:-1], self.search.sources(), None,
+                              self._vector(history[-1])).intent if history else None
+        u = understand(text, history, self.search.sources(), flags, self._vector(text), previous)
+        if (flags.crisis and u.intent == "out_of_scope" and u.confidence >= OOS_OVER_CRISIS
+                and not safety.rule_flags(text).crisis):
+            # The crisis head alone, on a message clearly about something else ("my landlord is
+            # evicting me"): answer that honestly; the reply still ends with a crisis line.
+            flags.crisis = False
+            log.info("crisis vote overruled by a confident out-of-scope intent")
+        if u.facts.minor_involved and not flags.minor:
+            flags.minor = True  # an age given earlier in the conversation ("i'm 16") counts
         blocks: list[str] = []
         resources: list[Resource] = []
-        place = place or jurisdictions.detect(text)
+        place = place or jurisdictions.normalise(u.facts.place) or jurisdictions.detect(text)
+        u.facts.place = u.facts.place or place
         for flag in ("crisis", "danger"):
             if getattr(flags, flag):
                 routed = self.route(flag, place, lang)
@@ -138,11 +156,21 @@ class Assistant:
             blocks.append(_block(phrase("minor", lang), routed) + "\n" + phrase("minor_adult_tools", lang))
             resources += routed
         if flags.image_request:
-            blocks.append(phrase("image", lang))
+            blocks.append(phrase("image_minor" if flags.minor else "image", lang))
         prefix = "\n\n".join(blocks)
         if prefix:
             yield prefix + "\n\n"  # crisis help reaches the screen before anything else
 
+        several = jurisdictions.detect_all(text) if persona == "staff" else []
+        if len(several) >= 2:  # staff comparing jurisdictions: side by side, from state_law
+            reply = compare(self, several, u)
+            yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
+            return
+        if persona != "staff":
+            reply = guided(self, text, u, flags, place, lang, history)
+            if reply is not None:
+                yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
+                return
         query, place = self._contextualise(text, history, place)
         try:
             hits = self.search.search(query, k=8, jurisdiction=place, lang=lang, minor=flags.minor)
@@ -167,7 +195,13 @@ class Assistant:
                     log.warning("LLM fallback: %s", exc)
                     yield "\n\n" + notice + "\n\n"
             if mode == "offline":
-                body = offline.compose(text, hits, steps, persona, lang, validate, cites)
+                if persona == "staff":
+                    body = offline.compose(text, hits, steps, persona, lang, validate, cites)
+                else:  # a victim's question: the direct answer, whole sentences, in budget
+                    body = compose.question(query, hits, cites, lang) or offline.compose(
+                        text, hits, [], persona, lang, False, cites)
+                if flags.minor:
+                    body = without_adult_tools(body)
                 yield body
             resources += [r for h in hits if h.chunk.kind == "directory"
                           for r in [self.resource(h.chunk.source_id)] if r][:3]
@@ -187,6 +221,8 @@ class Assistant:
         elif grounded and _REMOVAL.search(query) and not any(
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
+        if flags.minor:  # adult-only services (StopNCII) are never offered for a child's image
+            resources = [r for r in resources if not adult_only(r, self)]
         shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
         resources = _dedupe(resources)[:max(5, shown)]
         rest = [r for r in resources if r.name not in prefix]
@@ -202,7 +238,28 @@ class Assistant:
         full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
         yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
                      safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
-                     notice=notice)
+                     notice=notice, intent=u.intent, facts=u.facts.contract())
+
+    def _vector(self, text: str):
+        """The safety encoder's vector (the intent head reads the same one)."""
+        return self.classifier.encoder.embed_one(text[:600]) if text else None
+
+    def _finish(self, reply, u, flags: SafetyFlags, place, lang: str, qid, prefix: str,
+                resources: list[Resource], notes: list[str]) -> Iterator[str | Answer]:
+        """A guided reply: its body, then (when not already shown) a safety net line."""
+        people = [r for r in _dedupe([*resources, *reply.resources])
+                  if not (flags.minor and adult_only(r, self))]
+        tail = []
+        if not (flags.crisis or flags.danger) and reply.intent in ("situation", "out_of_scope"):
+            net = [r for r in self.route("crisis", place, lang)[:1] if r.name not in reply.body]
+            if net:
+                tail.append(f"_{phrase('safety_net', lang)} {net[0].name} ({net[0].phone or net[0].sms or net[0].url})._")
+        body = "\n\n".join(p for p in [reply.body, *tail] if p)
+        yield body
+        full = "\n\n".join(p for p in [prefix, body, *notes] if p)
+        yield Answer(id=qid, answer=full, citations=reply.cites.items, resources=people, safety=flags,
+                     lang=lang, grounded=reply.grounded, intent=reply.intent or u.intent,
+                     facts=u.facts.contract(), steps=reply.steps)
 
     def _short_reply(self, text: str, place: str | None, lang: str, qid: str | None,
                      flags: SafetyFlags | None = None, prefix: str = "",

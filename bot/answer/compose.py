@@ -1,0 +1,140 @@
+"""Compose: one reply shape per intent, each inside its character budget (victim voice).
+
+    situation  one line of validation, at most five steps (each with its link and citation),
+               one or two people to talk to, at most one question       ≤ 1,500 characters
+    question   the best passages in whole sentences, never cut mid-list ≤ 1,200
+    crisis     (the lines come first, from the safety block) and one sentence offering help
+               with the images when the person is ready                 ≤ 1,000
+    greeting   a short invitation; out of scope: one honest sentence and legal aid for the place
+
+Budgets are met by leaving whole parts out (the last steps first), never by cutting a sentence.
+"""
+
+from __future__ import annotations
+
+from bot.answer.offline import CitationList, key_sentences, pick_passages
+from bot.answer.phrases import phrase
+from bot.answer.plan import Step
+from bot.models import Chunk, Resource, ScoredChunk
+
+BUDGET = {"situation": 1500, "question": 1200, "crisis": 1000}
+
+
+def resource_line(r: Resource) -> str:
+    bits = [b for b in (r.phone, r.sms, r.url) if b]
+    return f"- {r.name}" + (f": {' · '.join(bits)}" if bits else "")
+
+
+def resource_block(text: str, resources: list[Resource]) -> str:
+    return "\n".join([text, *(resource_line(r) for r in resources)])
+
+
+def fit(parts: list[str], budget: int, keep_first: int = 1) -> list[str]:
+    """Drop whole parts from the end (after the first `keep_first`) until the text fits."""
+    parts = [p for p in parts if p]
+    while len("\n".join(parts)) > budget and len(parts) > keep_first:
+        parts.pop()
+    return parts
+
+
+def step_chunk(step: Step, chunks: list[Chunk]) -> Chunk | None:
+    """The passage a step rests on: its named section, else the source's first passage."""
+    if not chunks:
+        return None
+    if step.section:
+        wanted = step.section.lower()
+        for c in chunks:
+            if c.section and (c.section.lower() == wanted or c.section.lower().startswith(wanted[:40])):
+                return c
+    return chunks[0]
+
+
+FULL_STEPS = 3  # the first steps carry their text; later ones are a title and a link
+
+
+def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FULL_STEPS) -> list[tuple[str, dict]]:
+    """Numbered lines for the steps, each with its link and [n], and the contract entries."""
+    out = []
+    for n, step in enumerate(steps, 1):
+        chunk = step_chunk(step, chunks_of(step.source_id))
+        ref = cites.ref(chunk) if chunk else ""
+        url = step.url or (chunk.url if chunk else None)
+        link = f" [{_host(url)}]({url})" if url else ""
+        text = f" — {step.text}" if n <= full else ""
+        out.append((f"{n}. **{step.title}**{text}{link} {ref}".rstrip(),
+                    {**step.contract(_citation(chunk)), "url": url}))
+    return out
+
+
+def _host(url: str) -> str:
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")
+
+
+def _citation(chunk: Chunk | None) -> str:
+    if chunk is None:
+        return ""
+    section = f" › {chunk.section}" if chunk.section else ""
+    return f"{chunk.citation}{section} (last verified {chunk.last_verified})"
+
+
+def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, people: list[Resource],
+              question: str | None, notes: list[str], validate: bool = True,
+              budget: int = BUDGET["situation"]) -> tuple[str, list[dict]]:
+    lines = step_lines(steps, chunks_of, cites)
+    head = [phrase("validate", lang)] if validate else []
+    talk = [phrase("talk", lang), *(resource_line(r) for r in people[:2])] if people else []
+    tail = ["\n".join(talk)] + ([question] if question else [])
+    body_steps = [line for line, _ in lines]
+    while True:
+        parts = head + notes + ([phrase("plan_title", lang)] + body_steps if body_steps else []) + tail
+        text = "\n".join(p for p in parts if p)
+        if len(text) <= budget or len(body_steps) <= 2:
+            break
+        body_steps.pop()  # the last steps are the least urgent
+    shown = [entry for _, entry in lines[:len(body_steps)]]
+    return text, shown
+
+
+def question(query: str, hits: list[ScoredChunk], cites: CitationList, lang: str,
+             budget: int = BUDGET["question"]) -> str:
+    """The direct answer: the best passage's key sentences, then a second passage if it fits."""
+    parts = [phrase("found", lang)]
+    for n, hit in enumerate(pick_passages(hits, 3)):
+        room = budget - len("\n".join(parts)) - 8
+        if room < 120:
+            break
+        gist = key_sentences(hit.chunk, query, budget=min(room, 700 if n == 0 else 360))
+        if gist:
+            parts.append(f"- {gist} {cites.ref(hit.chunk)}")
+    return "\n".join(parts) if len(parts) > 1 else ""
+
+
+def expand(step: Step, chunks_of, cites: CitationList, query: str, budget: int = BUDGET["question"]) -> str:
+    """"Tell me more about step 3": that step's own passage, in whole sentences."""
+    chunk = step_chunk(step, chunks_of(step.source_id))
+    if chunk is None:
+        return f"**{step.title}** — {step.text}"
+    detail = key_sentences(chunk, query + " " + step.title, budget=budget - len(step.title) - 20)
+    link = f"\n{step.url}" if step.url else ""
+    return f"**{step.title}**\n{detail} {cites.ref(chunk)}{link}"
+
+
+def side_by_side(places: list[str], laws: dict[str, dict], chunks_of, cites: CitationList,
+                 name_of) -> str:
+    """Staff: the structured state_law fields of several jurisdictions as one table, each row
+    cited to its own file (with its last-verified date in the sources list)."""
+    rows = ["| Jurisdiction | Criminal | Civil remedy | Deepfakes of adults | Threats | Source |",
+            "|---|---|---|---|---|---|"]
+    for place in places:
+        law = laws.get(place)
+        if not law:
+            rows.append(f"| {name_of(place)} | not in our sources | | | | |")
+            continue
+        sl = law.get("state_law") or {}
+        chunks = chunks_of(law["id"])
+        ref = cites.ref(chunks[0]) if chunks else ""
+        civil = "; ".join(sl.get("civil") or []) or "none found"
+        rows.append(f"| {name_of(place)} | {'; '.join(sl.get('criminal') or []) or 'none found'} | {civil} | "
+                    f"{sl.get('deepfakes', 'unverified')} | {sl.get('threats', 'unverified')} | {law.get('citation')} {ref} |")
+    return "\n".join(rows)

@@ -1,0 +1,136 @@
+"""The guided shapes of a victim's reply: greeting, out of scope, crisis, situation (the plan),
+a task (a letter filled from the conversation) and "tell me more about step n".
+
+Called by Assistant.stream after the safety layer and the understand stage; returns None when
+the message is a question for the retrieval composer. Each shape is grounded: plan steps cite
+the source their action rests on, letters come from knowledge/templates/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot import jurisdictions
+from bot.answer import compose
+from bot.answer.offline import CitationList
+from bot.answer.phrases import phrase
+from bot.answer.plan import laws_by_place, plan
+from bot.answer.understand import Understanding
+from bot.models import Resource, SafetyFlags
+
+TASK_LETTERS = {"tida": "TAKE IT DOWN Act removal request", "dmca": "DMCA takedown notice",
+                "police": "Summary for the police", "platform": "Platform report"}
+
+
+@dataclass
+class Reply:
+    body: str
+    intent: str
+    cites: CitationList = field(default_factory=CitationList)
+    steps: list[dict] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    grounded: bool = True
+    letter: dict | None = None  # the Take action tab's fields, for a task
+
+
+ADULT_TOOL = re.compile(r"stop ?ncii", re.I)
+NOT_THE_ROUTE = re.compile(r"not (the right )?route|not for|no (es|son) la vía|不適用|不是", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def without_adult_tools(text: str) -> str:
+    """A passage's sentences that send people to an adult-only tool are left out of a reply
+    about a child's image (naming it only to say it is not the route stays)."""
+    lines = []
+    for line in text.split("\n"):
+        kept = [s for s in _SENTENCE.split(line) if not ADULT_TOOL.search(s) or NOT_THE_ROUTE.search(s)]
+        if kept and any(k.strip(" -*") for k in kept):
+            lines.append(" ".join(kept))
+    return "\n".join(lines)
+
+
+def adult_only(resource: Resource, assistant) -> bool:
+    record = assistant.record(resource.id) or {}
+    return (record.get("audience") or []) == ["adult"]
+
+
+def people(assistant, place: str | None, lang: str, minor: bool) -> list[Resource]:
+    found = assistant.route("help", place, lang)
+    return [r for r in found if not (minor and adult_only(r, assistant))]
+
+
+def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: str | None,
+           lang: str, history: list[str]) -> Reply | None:
+    facts = u.facts
+    minor = facts.minor_involved or flags.minor
+    sources = assistant.search.sources()
+    if flags.crisis or flags.danger:
+        return Reply(phrase("crisis_offer", lang), "situation", grounded=False)
+    if u.intent == "greeting" and not history:
+        return Reply(phrase("greeting", lang), "greeting", resources=people(assistant, place, lang, minor),
+                     grounded=False)
+    if u.intent == "out_of_scope" and not flags.minor:
+        aid = assistant.route("legal_aid", place, lang)
+        body = compose.resource_block(phrase("out_of_scope", lang), aid) if aid else phrase("out_of_scope_nowhere", lang)
+        return Reply(body, "out_of_scope", resources=[*aid, *people(assistant, place, lang, minor)[:1]],
+                     grounded=False)
+    actions = assistant.search.manifest.get("actions") or []
+    if u.intent == "task" and u.task in TASK_LETTERS:
+        return task(assistant, u, lang, place, minor)
+    if u.expand and history:
+        steps = plan(actions, facts, flags, lang, sources, laws_by_place(sources))
+        cites = CitationList()
+        if not 1 <= u.expand <= len(steps):
+            return Reply(phrase("expand_missing", lang).format(n=u.expand), "question", grounded=False)
+        step = steps[u.expand - 1]
+        body = compose.expand(step, assistant.search.chunks_of, cites, text)
+        return Reply(body, "question", cites=cites,
+                     steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList())[0][1]])
+    if u.intent == "situation" or (u.intent == "question" and u.asks_steps and facts.harm):
+        steps = plan(actions, facts, flags, lang, sources, laws_by_place(sources))
+        if not steps:
+            return None
+        notes = []
+        if facts.place and not facts.place.startswith("US") and facts.place not in laws_by_place(sources) \
+                and jurisdictions.normalise(facts.place) not in ("GB", "AU", "CA", "EU", "TW", "KR"):
+            notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place)))
+        cites = CitationList()
+        body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang,
+                                        people(assistant, place, lang, minor), one_question(u, lang, minor),
+                                        notes, validate=not minor)
+        return Reply(body, "situation", cites=cites, steps=shown,
+                     resources=people(assistant, place, lang, minor)[:2])
+    return None
+
+
+def one_question(u: Understanding, lang: str, minor: bool) -> str | None:
+    """At most one question, only one whose answer changes the plan: place, then age, then platform."""
+    facts = u.facts
+    if not facts.place:
+        return phrase("ask_place", lang)
+    if not minor and facts.pictured is None and facts.writer is None:
+        return phrase("ask_age", lang)
+    if not facts.platforms and not facts.platform_names and {"posted", "deepfake"} & set(facts.harm):
+        return phrase("ask_platform", lang)
+    return None
+
+
+def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool) -> Reply:
+    from bot.notices import fill
+
+    facts = u.facts
+    values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links)}
+    kind = TASK_LETTERS[u.task]
+    letter = fill(kind, values, assistant.settings.knowledge_dir)
+    body = "\n\n".join([phrase("task_intro", lang), f"```\n{letter}\n```", phrase("task_more", lang)])
+    return Reply(body, "task", resources=people(assistant, place, lang, minor)[:1], grounded=True,
+                 letter={"kind": kind, **values})
+
+
+def compare(assistant, places: list[str], u: Understanding) -> Reply:
+    cites = CitationList()
+    sources = assistant.search.sources()
+    table = compose.side_by_side(places, laws_by_place(sources), assistant.search.chunks_of, cites,
+                                 jurisdictions.name_of)
+    return Reply(table, "question", cites=cites)

@@ -1,0 +1,174 @@
+"""Plan: the steps that apply to what the conversation told us, from knowledge/actions/ data.
+
+The rules are declared with each action (`when:`), the words beside them in every language;
+this module only matches, orders and fills in (the shape of GOV.UK's smart-answers: outcomes
+apart from the logic that picks them). Order: safety, keep evidence, stop the spread, remove,
+legal options, report, support; at most five steps, at most two from one group.
+
+Adult-only tools are impossible for a child's image by construction: an `adult_only` action is
+dropped whenever the person pictured is (or may be) under 18, whatever its `when` says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot import jurisdictions
+from bot.answer.understand import Facts
+from bot.models import SafetyFlags
+
+GROUPS = ("safety", "evidence", "stop_spread", "remove", "legal", "report", "support")
+MAX_STEPS = 5
+PER_GROUP = {"remove": 2, "safety": 2}
+
+
+@dataclass
+class Step:
+    action_id: str
+    group: str
+    title: str
+    text: str
+    url: str | None
+    source_id: str
+    section: str | None
+    route: str | None = None
+    template: str | None = None
+
+    def contract(self, citation: str) -> dict:
+        return {"id": self.action_id, "title": self.title, "text": self.text, "url": self.url,
+                "citation": citation}
+
+
+def _in_place(place: str | None, wanted: list[str]) -> bool:
+    """A country code matches its own subdivisions (US matches US-TX)."""
+    return bool(place) and any(place == w or place.startswith(w + "-") for w in wanted)
+
+
+def applies(action: dict, facts: Facts, flags: SafetyFlags, partner_named: bool) -> bool:
+    when = action.get("when") or {}
+    minor = facts.minor_involved or flags.minor
+    if action.get("adult_only") and minor:
+        return False
+    route = action.get("route")
+    if route and not getattr(flags, route, False):
+        return False  # the emergency and crisis steps are for people in danger or crisis
+    if "harm" in when and not set(when["harm"]) & set(facts.harm):
+        return False
+    if "pictured" in when:
+        # Age not said and nothing suggests a minor: adult tools are offered (most people who
+        # write are adults) and the reply asks the age; a minor's image never gets them.
+        age = "minor" if minor else (facts.pictured or "adult")
+        if when["pictured"] != age:
+            return False
+    if "writer" in when and when["writer"] != facts.writer:
+        return False
+    if "place" in when and not _in_place(facts.place, when["place"]):
+        return False
+    if "not_place" in when and _in_place(facts.place, when["not_place"]):
+        return False
+    if when.get("platform") == "named" and not facts.platforms:
+        return False
+    if when.get("platform") == "partner" and not partner_named:
+        return False
+    if "done" in when and not set(when["done"]) & set(facts.done):
+        return False
+    if "not_done" in when and set(when["not_done"]) & set(facts.done):
+        return False
+    if "who" in when and facts.who not in when["who"]:
+        return False
+    return True
+
+
+def _text(action: dict, key: str, lang: str) -> str:
+    texts = action.get(key) or {}
+    return str(texts.get(lang) or texts.get("en") or "")
+
+
+def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sources: dict,
+         laws: dict[str, dict] | None = None) -> list[Step]:
+    """The ordered, filled-in steps for this person (at most MAX_STEPS)."""
+    platform = _first_platform(facts, sources)
+    partner_named = any((sources.get(pid, {}).get("meta") or {}).get("hash_partner") for pid in facts.platforms)
+    chosen = [a for a in actions if applies(a, facts, flags, partner_named)]
+    superseded = {s for a in chosen for s in (a.get("supersedes") or [])}
+    chosen = [a for a in chosen if a["id"] not in superseded]
+    chosen.sort(key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
+    picked: list[dict] = []
+    used: dict[str, int] = {}
+    for action in chosen:  # first pass: breadth, one per group (two where allowed)
+        if used.get(action["group"], 0) < PER_GROUP.get(action["group"], 1):
+            picked.append(action)
+            used[action["group"]] = used.get(action["group"], 0) + 1
+    picked = sorted(picked, key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
+    steps = []
+    for action in picked:
+        step = _fill(action, facts, lang, platform, laws or {})
+        if step:
+            steps.append(step)
+        if len(steps) == MAX_STEPS:
+            break
+    return steps
+
+
+def _first_platform(facts: Facts, sources: dict) -> dict | None:
+    for pid in facts.platforms:
+        entry = sources.get(pid)
+        if entry:
+            meta = entry.get("meta") or {}
+            return {"id": pid, "name": meta.get("name") or entry.get("title"),
+                    "url": meta.get("report_url") or entry.get("url")}
+    return None
+
+
+def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: dict[str, dict]) -> Step | None:
+    kind = action["kind"]
+    title, text = _text(action, "title", lang), _text(action, "text", lang)
+    url, source, section = action.get("url"), action["source"], action.get("section")
+    values = {"platform": platform["name"] if platform else "", "place": ""}
+    if kind == "platform_form":
+        if not platform:
+            return None
+        url, source, section = platform["url"], platform["id"], None
+    elif kind == "law":
+        law = laws.get(facts.place or "")
+        if not law:  # the US with no state named, or a state with no file: the general sentence
+            if not (facts.place or "").startswith("US"):
+                return None
+            title = _text(action, "title_general", lang) or title
+            text = _text(action, "text_general", lang) or text
+            return Step(action_id=action["id"], group=action["group"], title=title, text=text,
+                        url=url, source_id=source, section=section)
+        state_law = law.get("state_law") or {}
+        values |= {"place": jurisdictions.name_of(facts.place), "criminal": ", ".join(state_law.get("criminal") or []),
+                   "civil": ", ".join(state_law.get("civil") or []), "citation": law.get("citation", "")}
+        if not state_law:
+            text = _text(action, "text_general", lang) or text
+        elif not state_law.get("civil"):
+            text = _text(action, "text_no_civil", lang) or text
+        url, source, section = law.get("url"), law["id"], None
+    elif kind == "tida_clock":
+        if not facts.request_sent:
+            return None
+        deadline = facts.request_sent + timedelta(hours=48)
+        values["deadline"] = deadline.strftime("%Y-%m-%d %H:%M")
+    try:
+        title, text = title.format(**values), text.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None  # a placeholder this situation cannot fill: leave the step out
+    return Step(action_id=action["id"], group=action["group"], title=title, text=text, url=url,
+                source_id=source, section=section, route=action.get("route"), template=action.get("template"))
+
+
+def laws_by_place(sources: dict) -> dict[str, dict]:
+    """The state or country file for each jurisdiction (its state_law fields, citation, url)."""
+    out: dict[str, dict] = {}
+    for sid, entry in sources.items():
+        meta = entry.get("meta") or {}
+        place = entry.get("jurisdiction")
+        if entry.get("kind") != "statute" or not place or place in ("US", "INTL"):
+            continue
+        if place not in out or meta.get("state_law"):
+            out[place] = {"id": sid, "citation": entry.get("citation"), "url": entry.get("url"),
+                          "state_law": meta.get("state_law")}
+    return out

@@ -1,0 +1,115 @@
+"""The word lists the understand stage reads facts with (English, Spanish, Traditional Chinese).
+
+Kept apart from the logic so a reviewer can read every phrase that sets a fact. Patterns run on
+lower-cased text.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _rx(*parts: str) -> re.Pattern:
+    return re.compile("|".join(parts), re.I)
+
+
+NUM = r"(\d{1,2})"
+HARMS = {
+    "posted": _rx(r"\b(posted|post(ed|ing)? (it|them|my|our)|uploaded|upload(ed)?|put (it|them|my \w+) (up|on|online)|"
+                  r"leaked|shared|spread(ing)?|went viral|published|is (up )?on (pornhub|reddit|x|twitter|onlyfans|a site|a website)|"
+                  r"are (up )?on|(found|saw) (my|our|the) \w+ (on|in)|online)\b",
+                  r"\b(subi[óo]|public[óo]|compart(i[óo]|ieron)|filtr(ó|o|aron)|difundi(ó|o|eron)|colg(ó|aron)|est[áa]n? en)\b",
+                  r"(po文|po了|貼到|上傳|外流|散布|散佈|流出|公開|分享了)"),
+    "threatened": _rx(r"\b(threat\w*|going to (post|share|send|leak)|gonna (post|share|send|leak)|will (post|share|send|leak)|"
+                      r"says? (he|she|they)('ll| will)|unless i|if i don'?t|or (else|he|she|they) (will|'ll))\b",
+                      r"\b(amenaz\w*|va a (subir|publicar|mandar|enviar)|si no le)\b", r"(威脅|要脅|恐嚇|不然就|要散布|要公開)"),
+    "sextortion": _rx(r"\b(sextort\w*|blackmail\w*|extort\w*|wants? (money|\$|more (pics|photos|nudes|videos))|"
+                      r"demand\w* (money|\$|more)|pay (him|her|them)|send (him|her|them) \$|\$\s?\d+|gift cards?|bitcoin|"
+                      r"unless i (pay|send))\b",
+                      r"\b(extorsi\w*|sextorsi\w*|chantaje\w*|pide (dinero|plata|más fotos)|pidiendo (dinero|plata))\b",
+                      r"(勒索|要錢|要我付|匯款|性勒索)"),
+    "deepfake": _rx(r"\b(deep ?fakes?|ai[- ](made|generated|nudes?|porn|app)|fake (nudes?|porn|pics?|photos?|images?|video)|"
+                    r"nudif\w*|undress\w*|photoshopp?ed|edited (my|our) (face|photo)|face[- ]?swap\w*|made with ai|"
+                    r"(used|using) ai)\b",
+                    r"\b(deepfake|falsas?|montaje|con ia|inteligencia artificial)\b", r"(深偽|換臉|ai合成|合成|變臉|假的裸照)"),
+    "recorded": _rx(r"\b(secretly (filmed|recorded|taped)|hidden cam\w*|spy ?cam\w*|without (my )?(knowing|knowledge|consent)[^.]{0,30}(film|record|video)|"
+                    r"(filmed|recorded) (me|us)[^.]{0,40}(without|secret)|camera in)\b",
+                    r"\b(me grab(ó|o|aron) sin|c[áa]mara oculta|grabaron sin)\b", r"(偷拍|針孔|偷錄|密錄)"),
+    "sent_to_contacts": _rx(r"\b(sent (it|them|the \w+|my \w+) to (my|our|his|her)|send (it|them) to (my|all)|"
+                            r"to my (family|mom|mum|dad|parents|boss|employer|friends|school|classmates|coworkers|followers)|"
+                            r"group ?chat|whole school|(my|the) class)\b",
+                            r"\b(a mi (familia|mam[áa]|pap[áa]|jefe)|a mis (amigos|padres|compañeros)|grupo de)\b",
+                            r"(傳給我(家人|媽|爸|朋友|同事|同學)|班群|群組|傳到群)"),
+}
+WHO = {
+    "partner": _rx(r"\b(ex|my ex\w*|ex-?(boyfriend|girlfriend|husband|wife|partner|bf|gf)|boyfriend|girlfriend|"
+                   r"husband|wife|partner|bf|gf|fianc[ée]e?|spouse|baby ?daddy|the father of my)\b",
+                   r"\b(mi ex|ex ?novi[oa]|novi[oa]|expareja|pareja|esposo|esposa|marido)\b", r"(前男友|前女友|男友|女友|老公|老婆|前夫|前妻|男朋友|女朋友|伴侶)"),
+    "classmate": _rx(r"\b(classmates?|someone (at|from) (my )?school|kids? at (my |her |his )?school|"
+                     r"boy at (her|his|my) school|girl at (her|his|my) school|student)\b",
+                     r"\b(compañer[oa]s? de (clase|escuela|colegio|instituto))\b", r"(同學|學長|學姊|學弟|學妹)"),
+    "stranger": _rx(r"\b(stranger|someone i met online|met (him|her|them|someone) (on|online)|a (guy|girl|man|woman|account|person) (on|from)|"
+                    r"scammer|hacker|hacked|random (guy|account|person)|fake (account|profile)|i don'?t know (him|her|them))\b",
+                    r"\b(desconocid[oa]|un tipo|alguien que conoc[íi] (en|por) internet)\b", r"(陌生人|網友|不認識的人|駭客|詐騙)"),
+    "unknown": _rx(r"\b(someone|somebody|anonymous|don'?t know who|no idea who|unknown)\b",
+                   r"\b(alguien|an[óo]nimo|no s[ée] qui[ée]n)\b", r"(有人|不知道是誰|匿名)"),
+}
+DONE = {
+    "reported_platform": _rx(r"\b(i|we|already) (reported|flagged)|reported (it|them|the \w+)|after (i|we) reported\b",
+                             r"\b(ya (lo )?(report|denunci)[ée]|report[ée])\b", r"(檢舉了|已經檢舉|回報了)"),
+    "sent_removal_request": _rx(r"\b(sent|submitted|filed|made) (a |the |my )?(take it down|removal|takedown|tida|dmca)( act)? (request|notice|form)?",
+                                r"\b(sent|submitted) (the|a|my) request\b",
+                                r"\b(envi[ée]|mand[ée]) (la|una) solicitud\b", r"(送出了?(移除|下架)(申請|請求)|已經申請(移除|下架))"),
+    "paid": _rx(r"\b(i|already) (paid|sent (him|her|them) (money|\$))\b|\bpaid (him|her|them)\b",
+                r"\b(ya )?pagu[ée]\b|\ble pagu[ée]\b", r"(已經付|付了錢|匯了)"),
+    "told_police": _rx(r"\b(told|called|went to|reported (it )?to|contacted) the (police|cops)|police report|filed a report\b",
+                       r"\b(denunci[ée] (a|ante) la polic[íi]a|fui a la polic[íi]a)\b", r"(報警了|報案了|已經報案)"),
+}
+# Ages.
+WRITER_AGE = _rx(rf"\b(?:i'?m|i am|im|am) (?:only |just )?{NUM}\b(?! (?:days?|weeks?|months?|hours?|minutes?|times?|%|dollars?))",
+                 rf"\b{NUM} ?(?:years? old|yo|y/o)\b(?=[^.]{{0,20}}\b(?:and|i|me)\b)", rf"\btengo {NUM}\b", rf"我(?:才|今年)?{NUM} ?歲")
+PICTURED_AGE = _rx(rf"\b(?:when i was|i was only|i was) {NUM}\b", rf"\bcuando ten[íi]a {NUM}\b", rf"我{NUM}歲的時候",
+                   rf"\b(?:she|he|they) (?:is|was|'s) (?:only )?{NUM}\b", rf"\b(?:of|pics of|photos of) (?:a |my )?{NUM}[- ]year[- ]old\b")
+CHILD_AGE = _rx(rf"\bmy (?:\d+ )?(?:daughter|son|kid|child|niece|nephew|sister|brother|stepdaughter|stepson)(?: is| who is|,)? (?:only )?{NUM}\b",
+                rf"\bmy {NUM}[- ](?:year[- ]old|yo) (?:daughter|son|kid|child|niece|nephew|sister|brother)\b",
+                rf"\bmi hij[oa] (?:de|tiene) {NUM}\b", rf"我(?:女兒|兒子|孩子|妹妹|弟弟)(?:才|今年)?{NUM} ?歲")
+WRITER_ADULT = _rx(r"\b(i'?m an adult|i am an adult|i'?m over 18|my (husband|wife|boss|employer|coworkers?|job)|at work|"
+                   r"i'?m (a|an) (\w+ )?(nurse|teacher|mom|mother|dad|father|lawyer))\b", r"\bsoy mayor de edad\b", r"(我成年了|已成年)")
+WRITER_MINOR = _rx(r"\b(i'?m (a )?minor|i'?m under 18|i am under 18|in (high|middle) school|my (mom|mum|dad|parents) (will|would|can'?t)|"
+                   r"(9th|10th|11th|8th|7th) grade|i'?m in (year|grade) \d)\b", r"\bsoy menor\b", r"(我未成年|我還是高中生|我國中|我高中)")
+PARENT = _rx(r"\bmy (daughter|son|kid|child|teen|stepdaughter|stepson)\b", r"\bmi hij[oa]\b", r"(我女兒|我兒子|我的孩子)")
+SOMEONE_ELSE = _rx(r"\bmy (daughter|son|kid|child|friend|sister|brother|niece|nephew|student|client|teen)\b|\b(of|about) (a|my) (friend|client)\b",
+                   r"\bmi (hij[oa]|amig[oa]|herman[oa])\b", r"(我女兒|我兒子|我朋友|我妹|我弟|個案)")
+SENT_WHEN = re.compile(r"(?:sent|submitted|filed|made|envi[ée]|mand[ée])[^.?!]{0,60}?\b(?P<when>(?:yesterday|today|this morning|last night|"
+                       r"on \w+day|\d+ (?:hours?|days?) ago|ayer|hoy|hace \d+ (?:horas|d[íi]as))(?: at \d{1,2}(?::\d\d)? ?(?:am|pm)?)?)",
+                       re.I)
+URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+X_CONTEXT = re.compile(r"\b(on|in|to|from) x\b|x\.com|twitter|\bx \(|\bx/|/x\b|\bx app\b")
+OTHER_PLATFORMS = re.compile(r"\b(whatsapp|xvideos|xhamster|pinterest|tumblr|twitch|kik|omegle|roblox|linkedin|"
+                             r"bumble|tinder|hinge|grindr|vk|weibo|wechat|line|dcard|ptt|fansly|imgur|4chan|motherless|"
+                             r"erome|spankbang|xnxx|redgifs|mega|google drive|dropbox|icloud)\b", re.I)
+
+# Intent.
+GREETING = re.compile(r"(hi+|hello+|hey+|hola|buenas|buenos d[íi]as|你好|您好|哈囉|嗨|安安|hi there|hello\?|good (morning|evening)|"
+                      r"can you help( me)?|are you there|is anyone there|help|ayuda|救命|ayúdame|necesito ayuda)[\s!?.。？！,]*",
+                      re.I)
+TASK = _rx(r"\b(write|draft|fill( in| out)?|prepare|make|generate|create|help me (write|draft|with (a|my|the))|give me a template)\b[^.?!]{0,40}"
+           r"\b(request|notice|letter|takedown|report|summary|complaint|email|form|template)\b",
+           r"\b(redact\w*|escrib\w*|ayúdame a escribir|hazme)\b[^.?!]{0,40}\b(solicitud|carta|aviso|denuncia|reporte)\b",
+           r"(幫我寫|幫我擬|寫一封|擬一份|幫我填)")
+TASKS = {
+    "dmca": _rx(r"\bdmca\b", r"copyright|derechos de autor", r"著作權"),
+    "police": _rx(r"\bpolice|report for the cops|summary for\b", r"polic[íi]a|denuncia", r"報案|警察"),
+    "tida": _rx(r"take it down|removal request|takedown request|remov\w* request|48", r"solicitud de (retiro|eliminaci[óo]n)", r"移除|下架"),
+    "platform": _rx(r"\breport\b|\bplatform\b", r"reporte", r"檢舉"),
+}
+MISUSE_OOS = _rx(r"\b(find|get|show|make|create|generate) (me )?(her|his|someone'?s|their) (nudes?|naked)\b")
+ON_TOPIC = _rx(r"\b(nudes?|naked|intimate|sexual|sex tape|porn\w*|explicit|revenge|sextort\w*|deep ?fakes?|nudif\w*|"
+               r"stop ?ncii|take it down|ncii|ncmec|cybertip\w*|image[- ]based|private (pics|photos|images|videos)|"
+               r"(my|our) (pics|photos|pictures|images|videos?)|ccri|dmca|6851|removal request)\b",
+               r"\b(desnud\w*|[íi]ntim\w*|sexual\w*|porno\w*|sextorsi\w*|deepfake|mis fotos|mis videos|packs?)\b",
+               r"(私密|裸照|性影像|性私密|偷拍|深偽|換臉|不雅|色情|勒索|裸露)")
+QUESTION_WORDS = _rx(r"\b(what|how|can|is|are|does|do|which|where|why|when|should)\b", r"[¿?]|\b(qu[ée]|c[óo]mo|puedo|es)\b", r"(嗎|什麼|怎麼|如何|可以)")
+WHAT_TO_DO = _rx(r"\bwhat (do|can|should) i do\b|\bwhat now\b|\bhelp me\b|\bwhat are my options\b|\bnext steps?\b",
+                 r"\bqu[ée] (hago|puedo hacer)\b", r"(怎麼辦|該怎麼做|我可以做什麼)")
+EXPAND = re.compile(r"(?:more about|explain|expand|details? (?:on|of|about)|más sobre|第)\s*(?:step|paso)?\s*#?(\d)\b|(?:step|paso|步驟)\s*(\d)", re.I)

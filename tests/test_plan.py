@@ -1,0 +1,118 @@
+"""The guided planner, one situation per test (as smart-answers tests each flow's paths), and
+the minor invariant over every eval set: no adult-only tool is ever offered for a child's image.
+
+Real parts: the real knowledge base ingested into Chroma, the real models, the real actions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from tests.conftest import DATA
+
+ADULT_ONLY = re.compile(r"stop ?ncii", re.I)
+NOT_THE_ROUTE = re.compile(r"not (the right )?route|not for|only for adults|adults only|no (es|son) la vía|不適用|不是", re.I)
+
+
+def step_ids(ans) -> list[str]:
+    return [s.get("id") for s in ans.steps]
+
+
+def test_threat_on_a_partner_platform_gets_stopncii_the_form_and_the_state_law(assistant):
+    ans = assistant.answer("my ex is threatening to post our sex tape on pornhub if i dont get back with him. i live in ohio")
+    assert ans.intent == "situation" and ans.facts["place"] == "US-OH"
+    assert "Pornhub" in ans.facts["platforms"] and "threatened" in ans.facts["harm"]
+    ids = step_ids(ans)
+    assert "stopncii-partner" in ids and "platform-form" in ids and "legal-state-law" in ids
+    assert 1 <= len(ans.steps) <= 5
+    assert all(s["url"] and s["citation"] for s in ans.steps)
+    assert "help.pornhub.com" in ans.answer and "2917.211" in ans.answer or "Ohio" in ans.answer
+    assert len(ans.answer) <= 1800
+
+
+def test_a_follow_up_keeps_the_facts_and_gives_the_platform_form(assistant):
+    first = "my ex is threatening to post our sex tape on pornhub if i dont get back with him. i live in ohio"
+    ans = assistant.answer("what about if he already posted it?", history=[first])
+    assert ans.facts["place"] == "US-OH" and "Pornhub" in ans.facts["platforms"]
+    assert "platform-form" in step_ids(ans)
+
+
+def test_a_childs_image_never_gets_an_adult_tool_and_the_writer_is_not_asked_their_age(assistant):
+    ans = assistant.answer("my 15 year old daughter's ex boyfriend is threatening to share her nude on snapchat")
+    assert ans.safety.minor and ans.facts["ages"]["pictured"] == "minor"
+    ids = step_ids(ans)
+    assert "take-it-down-hash" in ids and not any("stopncii" in i for i in ids)
+    assert not any(ADULT_ONLY.search(r.name) for r in ans.resources)
+    assert "Were you under 18" not in ans.answer
+
+
+def test_outside_the_us_no_us_only_line_and_no_law_is_said_plainly(assistant):
+    ans = assistant.answer("un tipo me está extorsionando con mis fotos íntimas, estoy en México")
+    assert ans.facts["place"] == "MX" and ans.lang == "es"
+    names = " ".join(r.name for r in ans.resources) + ans.answer
+    assert "988" not in names and "National Domestic Violence Hotline" not in names
+    assert "México" in ans.answer or "Mexico" in ans.answer
+    assert "sextortion-dont-pay" in step_ids(ans)
+
+
+def test_out_of_scope_is_honest_and_cites_no_law(assistant):
+    ans = assistant.answer("My landlord is trying to evict me without notice")
+    assert ans.intent == "out_of_scope" and not ans.citations and not ans.steps
+    assert "6851" not in ans.answer and "DMCA" not in ans.answer
+
+
+def test_the_48_hour_clock_from_when_the_request_was_sent(assistant):
+    ans = assistant.answer("i sent a take it down request to reddit yesterday at 3pm and its still up. im in california, im 30")
+    assert "sent_removal_request" in ans.facts["done"] and ans.facts["request_sent"]
+    assert "tida-clock" in step_ids(ans)
+
+
+def test_staff_comparing_two_states_get_both_side_by_side_and_no_age_question(assistant):
+    ans = assistant.answer("Compare the civil remedies in New York and New Jersey", persona="staff")
+    assert "New York" in ans.answer and "New Jersey" in ans.answer and "|" in ans.answer
+    assert {c.jurisdiction for c in ans.citations} >= {"US-NY", "US-NJ"}
+    assert "under 18" not in ans.answer
+
+
+def test_a_task_fills_the_letter_from_the_conversation(assistant):
+    ans = assistant.answer("write my TAKE IT DOWN request", history=["my nudes are on reddit https://reddit.com/r/x/abc"])
+    assert ans.intent == "task"
+    assert "https://reddit.com/r/x/abc" in ans.answer and "Reddit" in ans.answer and "[name]" in ans.answer
+
+
+def test_greeting_is_a_short_invitation(assistant):
+    ans = assistant.answer("hi")
+    assert ans.intent == "greeting" and len(ans.answer) < 400 and not ans.citations
+
+
+def eval_messages() -> list[tuple[str, str, list[str]]]:
+    """(id, text, history) for every message in the eval sets we hold."""
+    blind = yaml.safe_load((DATA / "guided_blind.yaml").read_text(encoding="utf-8"))
+    out = [(m["id"], m["text"], []) for m in blind["messages"]]
+    out += [(c["id"], c["turns"][-1], c["turns"][:-1]) for c in blind["conversations"]]
+    out += [(t["id"], t["text"], []) for t in blind["translations"]]
+    for case in yaml.safe_load((DATA / "eval_set.yaml").read_text(encoding="utf-8")):
+        out.append((str(case.get("id")), case["q"], []))
+    return out
+
+
+def test_no_adult_only_tool_in_any_minor_flagged_reply_of_any_eval_set(assistant):
+    checked, offenders = 0, []
+    for qid, text, history in eval_messages():
+        ans = assistant.answer(text, history=history)
+        if not (ans.safety.minor or ans.facts.get("ages", {}).get("pictured") == "minor"):
+            continue
+        checked += 1
+        ids = step_ids(ans)
+        bad = [i for i in ids if "stopncii" in i]
+        bad += [r.name for r in ans.resources if ADULT_ONLY.search(r.name)]
+        for sentence in re.split(r"(?<=[.!?。])\s+|\n", ans.answer):
+            if ADULT_ONLY.search(sentence) and not NOT_THE_ROUTE.search(sentence):
+                bad.append(sentence[:80])
+        if bad:
+            offenders.append((qid, bad))
+    assert checked >= 20, checked
+    assert offenders == [], offenders
