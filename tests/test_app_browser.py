@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,20 +22,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url(knowledge_settings):
+@contextmanager
+def app_server(knowledge_settings, **env_extra: str):
+    """A real `recourse chat` on a free loopback port, with extra RECOURSE_* settings; its URL."""
     port = free_port()
     env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
-           "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir)}
+           "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir), **env_extra}
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    deadline = time.time() + 120
-    for line in proc.stdout:
-        if "ready" in line or time.time() > deadline:
-            break
-    yield f"http://127.0.0.1:{port}/"
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        deadline = time.time() + 120
+        for line in proc.stdout:
+            if "ready" in line or time.time() > deadline:
+                break
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(knowledge_settings):
+    with app_server(knowledge_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -196,18 +206,10 @@ def test_staff_table_lists_51_jurisdictions(page):
 
 
 def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
-    port = free_port()
-    env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
-           "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir),
-           "RECOURSE_STAFF_USER": "advocate", "RECOURSE_STAFF_PASSWORD": "s3cret"}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        for line in proc.stdout:
-            if "ready" in line:
-                break
+    with app_server(knowledge_settings, RECOURSE_STAFF_USER="advocate",
+                    RECOURSE_STAFF_PASSWORD="s3cret") as url:
         pg = browser.new_page()
-        pg.goto(f"http://127.0.0.1:{port}/")
+        pg.goto(url)
         pg.wait_for_selector("#question textarea", timeout=60_000)  # the chat stays open to all
         pg.get_by_role("tab", name="Staff reference").click()
         assert "Alabama" not in pg.locator("body").inner_text()
@@ -221,9 +223,6 @@ def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
         pg.wait_for_function("() => document.querySelector('#state-table') && "
                              "document.querySelector('#state-table').innerText.includes('Alabama')", timeout=20_000)
         pg.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
@@ -232,20 +231,11 @@ def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
     from tests.llm_server import running_server
 
     with running_server() as llm:
-        port = free_port()
-        env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(knowledge_settings.knowledge_dir),
-               "RECOURSE_INDEX_DIR": str(knowledge_settings.index_dir), "RECOURSE_CONCURRENCY": "1",
-               "RECOURSE_LLM_MODEL": "trickle", "OPENAI_BASE_URL": llm, "OPENAI_API_KEY": "none",
-               "RECOURSE_LLM_TIMEOUT": "10"}
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "chat", "--port", str(port)],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-        try:
-            for line in proc.stdout:
-                if "ready" in line:
-                    break
+        with app_server(knowledge_settings, RECOURSE_CONCURRENCY="1", RECOURSE_LLM_MODEL="trickle",
+                        OPENAI_BASE_URL=llm, OPENAI_API_KEY="none", RECOURSE_LLM_TIMEOUT="10") as url:
             first, second = browser.new_page(), browser.new_page()
             for pg in (first, second):
-                pg.goto(f"http://127.0.0.1:{port}/")
+                pg.goto(url)
                 pg.wait_for_selector("#question textarea", timeout=60_000)
             first.fill("#question textarea", "Can I sue someone who posted my nudes?")
             first.keyboard.press("Enter")
@@ -260,6 +250,3 @@ def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
             note.wait_for(state="hidden", timeout=60_000)
             first.close()
             second.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)

@@ -88,19 +88,19 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         return Reply(body, "question", cites=cites,
                      steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList())[0][1]])
     if u.intent == "situation" or (u.intent == "question" and u.asks_steps and facts.harm):
-        steps = plan(actions, facts, flags, lang, sources, laws_by_place(sources))
+        laws = laws_by_place(sources)
+        steps = plan(actions, facts, flags, lang, sources, laws)
         if not steps:
             return None
         notes = []
-        if facts.place and not facts.place.startswith("US") and facts.place not in laws_by_place(sources) \
+        if facts.place and not facts.place.startswith("US") and facts.place not in laws \
                 and jurisdictions.normalise(facts.place) not in ("GB", "AU", "CA", "EU", "TW", "KR"):
             notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place)))
         cites = CitationList()
-        body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang,
-                                        people(assistant, place, lang, minor), one_question(u, lang, minor),
-                                        notes, validate=not minor)
-        return Reply(body, "situation", cites=cites, steps=shown,
-                     resources=people(assistant, place, lang, minor)[:2])
+        helpers = people(assistant, place, lang, minor)
+        body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
+                                        one_question(u, lang, minor), notes, validate=not minor)
+        return Reply(body, "situation", cites=cites, steps=shown, resources=helpers[:2])
     return None
 
 

@@ -183,21 +183,17 @@ def intent_head() -> IntentHead | None:
     return IntentHead() if HEADS.exists() else None
 
 
-def rule_intent(text: str, facts: Facts) -> str | None:
+def rule_intent(text: str) -> str | None:
     lowered = text.lower().strip()
     if R.GREETING.fullmatch(lowered):
         return "greeting"
     if R.TASK.search(lowered):
         return "task"
-    if R.MISUSE_OOS.search(lowered):
-        return None  # the safety layer refuses these; intent stays whatever the head says
-    if R.ON_TOPIC.search(lowered) or facts.harm:
-        return None  # about intimate images: never out of scope
-    return None
+    return None  # the head decides the rest (classify keeps on-topic messages in scope)
 
 
 def classify(text: str, facts: Facts, vector: np.ndarray | None, previous: str | None) -> tuple[str, float]:
-    ruled = rule_intent(text, facts)
+    ruled = rule_intent(text)
     if ruled:
         return ruled, 1.0
     on_topic = bool(R.ON_TOPIC.search(text.lower()) or facts.harm or facts.platforms)

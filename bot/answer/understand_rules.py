@@ -103,7 +103,6 @@ TASKS = {
     "tida": _rx(r"take it down|removal request|takedown request|remov\w* request|48", r"solicitud de (retiro|eliminaci[óo]n)", r"移除|下架"),
     "platform": _rx(r"\breport\b|\bplatform\b", r"reporte", r"檢舉"),
 }
-MISUSE_OOS = _rx(r"\b(find|get|show|make|create|generate) (me )?(her|his|someone'?s|their) (nudes?|naked)\b")
 ON_TOPIC = _rx(r"\b(nudes?|naked|intimate|sexual|sex tape|porn\w*|explicit|revenge|sextort\w*|deep ?fakes?|nudif\w*|"
                r"stop ?ncii|take it down|ncii|ncmec|cybertip\w*|image[- ]based|private (pics|photos|images|videos)|"
                r"(my|our) (pics|photos|pictures|images|videos?)|ccri|dmca|6851|removal request)\b",
