@@ -50,18 +50,29 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    """Every file's schema (loaders), then the checks across files (ingest/audit.py), then counts."""
+    from ingest.audit import audit
     from ingest.loaders import load_sources
 
     settings = settings_from(args)
     result = load_sources(settings.knowledge_dir)
+    found = audit(result.sources, result.routes)
+    errors = [*result.errors, *found.errors]
     if args.json:
-        print(json.dumps({"sources": len(result.sources), "errors": [str(e) for e in result.errors]}))
+        print(json.dumps({"sources": len(result.sources), "errors": [str(e) for e in errors],
+                          "warnings": [str(w) for w in found.warnings], "counts": found.counts}))
     else:
-        for err in result.errors:
+        for err in errors:
             print(f"{settings.knowledge_dir.name}/{err}", file=sys.stderr)
-        if not result.errors:
+        for warning in found.warnings:
+            print(f"warning: {settings.knowledge_dir.name}/{warning}", file=sys.stderr)
+        c = found.counts
+        print(f"{c['markdown']} files ({c['verified']} fully verified, {c['partial']} partly), "
+              f"{c['directory']} directory records, {c['states']} US state files, {c['platforms']} platforms, "
+              f"{c['countries_with_routes']} of {c['countries']} countries with crisis, danger and minor routes.")
+        if not errors:
             print(f"OK: {len(result.sources)} sources valid.")
-    return 1 if result.errors else 0
+    return 1 if errors else 0
 
 
 def cmd_sources(args) -> int:

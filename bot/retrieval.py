@@ -92,6 +92,7 @@ class HybridSearch:
         self.order = [c.id for c in chunks]
         self.bm25 = SparseBM25(corpus) if corpus else None
         self.places = np.array([c.jurisdiction for c in chunks])
+        self.platform_names = _platform_patterns(manifest.get("sources") or {})
         self.manifest = manifest
         self.generation = (manifest.get("generation"), manifest.get("updated"))
 
@@ -126,7 +127,8 @@ class HybridSearch:
         query = query.strip()
         if not query or not self.chunks:
             return []
-        place = jurisdictions.normalise(jurisdiction) or jurisdictions.detect(query)
+        place = jurisdictions.normalise(jurisdiction) or jurisdictions.place_of(query)
+        named = {sid for pattern, sid in self.platform_names if pattern.search(query)}
         allowed = jurisdictions.allowed(place)
 
         where = {"jurisdiction": {"$in": allowed}} if allowed else None
@@ -157,6 +159,8 @@ class HybridSearch:
             elif not place and chunk.kind == "statute" and chunk.jurisdiction not in ("US", "INTL"):
                 scores[cid] -= 0.01  # no place named: prefer federal law and general guides
                 # over one state's or one country's law
+            if chunk.source_id in named:
+                scores[cid] += 0.02  # the platform the person names ("on Erome"): its own file first
             if numbers and any(n in chunk.citation.lower() for n in numbers):
                 scores[cid] += 0.02  # an exact statute number the person typed
                 exact.add(cid)
@@ -181,6 +185,32 @@ class HybridSearch:
     def chunks_of(self, source_id: str) -> list[Chunk]:
         ids = self.manifest["sources"].get(source_id, {}).get("chunks", [])
         return [self.chunks[cid] for cid in ids if cid in self.chunks]
+
+
+def _platform_patterns(sources: dict) -> list[tuple[re.Pattern, str]]:
+    """(pattern, source id) for each alias that platform files declare, so a query naming a
+    platform finds that platform's file. One- and two-letter aliases ("x", "ig") are left to the
+    understand stage, which reads them in context; a name written in capitals ("LINE", "VK") also
+    counts when typed in capitals, since "line" in lower case is an ordinary word. Boundaries are
+    ASCII, so "傳到LINE群組" names LINE."""
+    out = []
+    for sid, entry in sources.items():
+        if not (entry.get("path") or "").startswith("platforms/"):
+            continue
+        meta = entry.get("meta") or {}
+        for alias in meta.get("aliases") or []:
+            alias = str(alias).lower()
+            if alias.isascii() and len(alias) < 3:
+                continue
+            out.append((re.compile(_bounded(alias) if alias.isascii() else re.escape(alias), re.I), sid))
+        name = str(meta.get("name") or "")
+        if len(name) >= 3 and name.isupper() and name.isalpha():
+            out.append((re.compile(_bounded(name)), sid))
+    return out
+
+
+def _bounded(word: str) -> str:
+    return rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])"
 
 
 class RecourseRetriever(BaseRetriever):

@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 KINDS = {"statute", "bill", "policy", "guide"}
 REQUIRED = ("id", "title", "kind", "jurisdiction", "citation", "url", "last_verified")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
-JURISDICTION_RE = re.compile(r"^(US(-[A-Z]{2})?|GB(-(EAW|SCT|NIR))?|AU|CA|EU|TW|KR|INTL)$")
+# US, a US state, the three UK legal systems, the EU, INTL, or any other ISO 3166 country code (MX, ES, ...).
+JURISDICTION_RE = re.compile(r"^(US(-[A-Z]{2})?|GB(-(EAW|SCT|NIR))?|[A-Z]{2}|INTL)$")
 # Phone numbers as printed: digits with spaces, dashes, dots, parentheses, a leading +.
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{1,20}[0-9]$")
 DIRECTORY_REQUIRED = ("id", "name", "description", "jurisdictions", "last_verified")

@@ -124,11 +124,13 @@ def test_an_index_damaged_while_answering_gives_a_calm_reply_and_helplines(knowl
     settings = copy_index(knowledge_settings, tmp_path)
     bot = Assistant(settings, embedder=embedder)
     assert bot.answer("Can I sue someone who posted my nudes?").citations
-    db = settings.index_dir / "chroma.sqlite3"
-    size = db.stat().st_size
-    with db.open("r+b") as fh:  # overwrite everything after the header page with garbage
-        fh.seek(100)
-        fh.write(random.Random(3).randbytes(size - 100))
+    # Overwrite everything after the header with garbage, in the database and in its write-ahead
+    # log (an index built in this process may still hold its newest pages there).
+    for db in (settings.index_dir / "chroma.sqlite3", settings.index_dir / "chroma.sqlite3-wal"):
+        if db.exists() and (size := db.stat().st_size) > 100:
+            with db.open("r+b") as fh:
+                fh.seek(100)
+                fh.write(random.Random(3).randbytes(size - 100))
     bot.search._checked = 0.0
     ans = bot.answer("How do I get my photos off Reddit?")
     assert "something went wrong on my side" in ans.answer

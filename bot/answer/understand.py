@@ -83,16 +83,20 @@ def platform_aliases(sources: dict) -> list[tuple[str, str, str]]:
         meta = entry.get("meta") or {}
         if not (entry.get("path") or "").startswith("platforms/"):
             continue
+        name = str(meta.get("name") or entry.get("title"))
         for alias in meta.get("aliases") or []:
-            out.append((str(alias).lower(), sid, str(meta.get("name") or entry.get("title"))))
+            out.append((str(alias).lower(), sid, name))
+        if meta.get("aliases") and len(name) >= 3 and name.isupper() and name.isalpha():
+            out.append((name, sid, name))  # "LINE", "VK": the name itself, but only in capitals
     return sorted(out, key=lambda x: -len(x[0]))
 
 
 def find_platforms(text: str, aliases: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
     lowered, ids, names = text.lower(), [], []
     for alias, sid, name in aliases:
-        pattern = rf"(?<![\w.]){re.escape(alias)}(?![\w])" if alias.isascii() else re.escape(alias)
-        if sid not in ids and re.search(pattern, lowered):
+        # ASCII boundaries, so "在IG上" and "傳到LINE群組" name the platform inside Chinese text.
+        pattern = rf"(?<![A-Za-z0-9_.]){re.escape(alias)}(?![A-Za-z0-9_])" if alias.isascii() else re.escape(alias)
+        if sid not in ids and re.search(pattern, text if alias.isupper() else lowered):
             if alias == "x" and not R.X_CONTEXT.search(lowered):
                 continue  # "x" alone is the platform only in "on x", "x.com", "twitter/x"
             ids.append(sid)
@@ -187,6 +191,9 @@ def rule_intent(text: str) -> str | None:
     lowered = text.lower().strip()
     if R.GREETING.fullmatch(lowered):
         return "greeting"
+    rest = R.NOT_ABOUT_IMAGES.sub(" ", lowered)
+    if (rest != lowered or R.OFF_TOPIC.search(lowered)) and not R.ON_TOPIC.search(rest):
+        return "out_of_scope"  # the person says it is not about images, or names another matter
     if R.TASK.search(lowered):
         return "task"
     return None  # the head decides the rest (classify keeps on-topic messages in scope)
