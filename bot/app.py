@@ -162,7 +162,7 @@ def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) ->
     try:
         for flag in ("crisis", "help"):
             lines += [f"- {r.name}: {' · '.join(b for b in (r.phone, r.sms, r.url) if b)}"
-                      for r in assistant.route(flag, jurisdictions.normalise(place_code or None), lang)[:2]]
+                      for r in assistant.helplines.route(flag, jurisdictions.normalise(place_code or None), lang)[:2]]
     except Exception:  # noqa: BLE001 - the directory is unreadable too: the header still has the lines
         pass
     return "\n".join(lines)

@@ -107,8 +107,11 @@ def detect_country(text: str) -> str | None:
 
 
 def place_of(text: str) -> str | None:
-    """Our jurisdiction for the place a message names, else any country it names."""
-    return detect(text) or detect_country(text)
+    """Our jurisdiction for the place a message names, else any country it names, else the
+    place of a large city it names ("i'm in são paulo" → BR)."""
+    from bot.cities import detect_city
+
+    return detect(text) or detect_country(text) or detect_city(text)
 
 
 def detect(text: str) -> str | None:

@@ -23,7 +23,7 @@ CRISIS_STRONG = rx(
     r"\b(don'?t|do not|never) want to (live|be alive|exist|wake up|be here)\b", r"\bnot (waking|wake) up\b",
     r"\b(don'?t|do not) (plan|intend|expect) to be (here|around|alive)\b", r"\bwon'?t be (here|around|alive) (much longer|anymore|tomorrow)\b",
     r"\b(after|when|before) i'?m gone\b", r"\bbefore i go\b", r"\bgoodbye (letters?|notes?|messages?)\b",
-    r"\b(said|saying|say) (my )?goodbyes?\b", r"\bsuicide note\b", r"\bno (reason|point) (to|in) (live|living|going on|being here)\b",
+    r"\b(said|saying|say) (my )?goodbyes?\b", r"\b(texted|messaged|sent|wrote)( me| us)?( a)? goodbye\b", r"\bsuicide note\b", r"\bno (reason|point) (to|in) (live|living|going on|being here)\b",
     r"\bcan'?t (go on|keep going|do this anymore|take (it|this) anymore|survive this)\b", r"\bi'?m done\.? (like )?done\b",
     r"\bi have a plan\b", r"\bleast painful way\b", r"\bhow many .{0,30}(pills|tablets)\b",
     r"\b(pills?|tablets?) (are )?(counted|lined up|ready|in front of me|out on)\b", r"\b(took|taken|swallowed) (a bunch of|all (of )?(my|the)|my|the rest of|what was left of)\b.{0,20}(pills|tablets|prescription|meds)",
@@ -241,6 +241,9 @@ INJECTION = rx(
 # Context that makes a misuse-looking message a victim's or a helper's question.
 MISUSE_NOT = rx(
     r"\b(my|our) (own )?(nudes|pics|photos|pictures|images|videos?|deepfakes?)\b(?!.{0,10}\b(of (her|him|them)))",
+    r"\b(my|our) (own )?(nude|naked|intimate|private|sexual|explicit) (pics|photos|pictures|images|videos?)\b",
+    r"\b(removal request|dmca|re-?uploaded|reposted)\b",
+    r"我的(照片|裸照|私密照|影片|性影像)", r"(前任|前男友|前女友|男友|女友|有人|對方)(把|在|將|已經|又|一直|威脅|說要|偷|竟然)\S{0,12}(po|PO|上傳|散布|散佈|外流|公開|分享|貼)",
     r"\b(of|on) me\b", r"\bof myself\b", r"\bme (naked|nude)\b", r"\b(someone|he|she|they|somebody|a guy|my ex|people|kids|students)\b.{0,30}\b(made|make|making|created|generated|used|put|ran|posted|shared|leaked|is sharing|are sharing|passing)\b",
     r"\bhow (do|can) i (get|make|have) .{0,30}\b(removed|taken down|deleted|delete|remove|take down)\b",
     r"\b(report|reporting|remove|removing|take down|takedown|delete|stop)\b",

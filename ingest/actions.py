@@ -18,7 +18,7 @@ from bot.errors import KnowledgeError
 from bot.models import Source
 
 GROUPS = ("safety", "evidence", "stop_spread", "remove", "legal", "report", "support")
-KINDS = ("link", "info", "platform_form", "law", "tida_clock")
+KINDS = ("link", "info", "platform_form", "law", "country_law", "tida_clock")
 LANGS = ("en", "es", "zh-TW")
 CONDITIONS = {"harm", "pictured", "writer", "place", "not_place", "platform", "done", "not_done", "who"}
 

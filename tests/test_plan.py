@@ -49,13 +49,34 @@ def test_a_childs_image_never_gets_an_adult_tool_and_the_writer_is_not_asked_the
     assert "Were you under 18" not in ans.answer
 
 
-def test_outside_the_us_no_us_only_line_and_no_law_is_said_plainly(assistant):
+def test_outside_the_us_no_us_only_line_and_the_countrys_own_law_in_its_language(assistant):
     ans = assistant.answer("un tipo me está extorsionando con mis fotos íntimas, estoy en México")
     assert ans.facts["place"] == "MX" and ans.lang == "es"
     names = " ".join(r.name for r in ans.resources) + ans.answer
     assert "988" not in names and "National Domestic Violence Hotline" not in names
-    assert "México" in ans.answer or "Mexico" in ans.answer
-    assert "sextortion-dont-pay" in step_ids(ans)
+    assert "sextortion-dont-pay" in step_ids(ans) and "legal-country-law" in step_ids(ans)
+    law = next(c for c in ans.citations if c.source_id.startswith("mx-"))
+    assert law.source_id.endswith("-es")  # the Spanish file's summary, cited to that file
+
+
+def test_a_city_is_a_place_and_a_country_we_hold_no_law_for_is_said_plainly(assistant):
+    ans = assistant.answer("I'm in Lagos, a man I met online is threatening to release my nude pictures")
+    assert ans.facts["place"] == "NG"
+    assert "Nigeria" in ans.answer and "988" not in ans.answer  # no law held: said, and no US line
+    assert "legal-country-law" not in step_ids(ans)
+
+
+def test_a_crisis_said_earlier_keeps_the_lines_at_the_top_and_the_plan_follows(assistant):
+    ans = assistant.answer("i'm in california", history=["i think i want to die",
+                                                          "my ex posted everything and everyone knows"])
+    top = ans.answer.split("\n\n")[0]
+    assert "988" in top and ans.steps and len(ans.answer) <= 1000
+
+
+def test_not_about_images_is_out_of_scope_without_a_crisis_block(assistant):
+    ans = assistant.answer("someone keeps leaving nasty comments on my instagram and made a fake account "
+                           "with my name. no pics of me or anything sexual, just harassment")
+    assert ans.intent == "out_of_scope" and not ans.safety.crisis and not ans.steps
 
 
 def test_out_of_scope_is_honest_and_cites_no_law(assistant):

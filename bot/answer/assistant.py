@@ -14,7 +14,8 @@ from typing import Iterator
 
 from bot import jurisdictions, safety
 from bot.answer import compose, offline
-from bot.answer.guided import adult_only, compare, guided, without_adult_tools
+from bot.answer.guided import compare, guided, without_adult_tools
+from bot.answer.helplines import Helplines, block, dedupe
 from bot.answer.understand import understand
 from bot.answer.phrases import PHRASES, detect_lang, phrase
 from bot.config import Settings
@@ -46,11 +47,6 @@ def clean(text: str) -> str:
     return _CONTROL.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 
-# Languages spoken mainly in one place we have routes for (Spanish is not: most of our Spanish
-# speakers are in the US).
-LANG_PLACE = {"zh-TW": "TW"}
-
-
 class Assistant:
     """Holds the loaded model, index and classifier; answers any number of questions."""
 
@@ -60,38 +56,11 @@ class Assistant:
         self.search = search or HybridSearch(settings, embedder)  # opens the store, then the model
         self.embedder = self.search.embedder
         self.classifier = safety.SafetyClassifier()
+        self.helplines = Helplines(self.search)
         self.llm = None
         if settings.llm_enabled:
             from bot.answer.llm import LLMComposer
             self.llm = LLMComposer(settings)
-
-    # -- helplines --------------------------------------------------------------------------
-    def record(self, source_id: str) -> dict | None:
-        entry = self.search.sources().get(source_id)
-        return (entry or {}).get("meta", {}).get("record")
-
-    def route(self, flag: str, place: str | None, lang: str | None = None) -> list[Resource]:
-        """Directory records knowledge/routes.yaml names for a flag in a place. With no place
-        known, a language spoken mainly in one place (Traditional Chinese: Taiwan) puts that
-        place's lines first, followed by the default (US) ones."""
-        routes = (self.search.manifest.get("routes") or {}).get(flag) or {}
-        if not place and lang in LANG_PLACE and routes.get(LANG_PLACE[lang]):
-            ids = list(dict.fromkeys(routes[LANG_PLACE[lang]] + routes.get("default", [])))
-        else:
-            # A known place outside the US never falls back to the US default (988, the US DV
-            # hotline): it gets its own lines, else the INTL ones that work anywhere.
-            abroad = bool(place) and not place.startswith("US")
-            keys = [place, place.split("-")[0] if place else None, "INTL" if abroad else "default"]
-            ids = next((routes[key] for key in keys if key and routes.get(key)), [])
-        return [r for r in (self.resource(rid) for rid in ids) if r]
-
-    def resource(self, source_id: str) -> Resource | None:
-        rec = self.record(source_id)
-        if not rec:
-            return None
-        return Resource(id=rec["id"], name=rec["name"], phone=rec.get("phone") or None,
-                        sms=rec.get("sms") or None, url=rec.get("url") or None,
-                        hours=rec.get("hours") or None)
 
     # -- answering --------------------------------------------------------------------------
     def answer(self, question: str, **kwargs) -> Answer:
@@ -135,26 +104,21 @@ class Assistant:
             log.info("crisis vote overruled by a confident out-of-scope intent")
         if u.facts.minor_involved and not flags.minor:
             flags.minor = True  # an age given earlier in the conversation ("i'm 16") counts
-        blocks: list[str] = []
-        resources: list[Resource] = []
         place = place or jurisdictions.normalise(u.facts.place) or jurisdictions.detect(text)
         u.facts.place = u.facts.place or place
-        for flag in ("crisis", "danger"):
-            if getattr(flags, flag):
-                routed = self.route(flag, place, lang)
-                blocks.append(_block(phrase(flag, lang), routed))
-                resources += routed
         if flags.refuses:
+            prefix, resources = self.helplines.safety_prefix(flags.model_copy(update={"minor": False}), place, lang)
             reply = phrase("refuse" if flags.misuse else "injection", lang)
-            ans = Answer(id=qid, answer="\n\n".join([*blocks, reply]), safety=flags, refused=True,
-                         lang=lang, resources=_dedupe(resources), grounded=False)
+            # Helping to find, make or spread images is outside what Recourse does: said so, once.
+            ans = Answer(id=qid, answer="\n\n".join(p for p in [prefix, reply] if p), safety=flags,
+                         refused=True, lang=lang, resources=resources, grounded=False,
+                         intent="out_of_scope" if flags.misuse else None)
             yield ans.answer
             yield ans
             return
-        if flags.minor:
-            routed = self.route("minor", place, lang)
-            blocks.append(_block(phrase("minor", lang), routed) + "\n" + phrase("minor_adult_tools", lang))
-            resources += routed
+        earlier_crisis = any(safety.rule_flags(h).crisis for h in history)
+        prefix, resources = self.helplines.safety_prefix(flags, place, lang, earlier_crisis)
+        blocks = [prefix] if prefix else []
         if flags.image_request:
             blocks.append(phrase("image_minor" if flags.minor else "image", lang))
         prefix = "\n\n".join(blocks)
@@ -167,7 +131,8 @@ class Assistant:
             yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
             return
         if persona != "staff":
-            reply = guided(self, text, u, flags, place, lang, history)
+            room = compose.BUDGET["crisis"] - len(prefix) if earlier_crisis else None
+            reply = guided(self, text, u, flags, place, lang, history, room)
             if reply is not None:
                 yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
                 return
@@ -204,11 +169,11 @@ class Assistant:
                     body = without_adult_tools(body)
                 yield body
             resources += [r for h in hits if h.chunk.kind == "directory"
-                          for r in [self.resource(h.chunk.source_id)] if r][:3]
-            resources += self.route("help", place, lang)
+                          for r in [self.helplines.resource(h.chunk.source_id)] if r][:3]
+            resources += self.helplines.route("help", place, lang)
         else:
             body = phrase("not_found", lang)
-            resources += self.route("help", place, lang)
+            resources += self.helplines.route("help", place, lang)
             yield body
         tail = []
         if grounded and not place and _LEGAL.search(query) and not any(
@@ -222,17 +187,16 @@ class Assistant:
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
         if flags.minor:  # adult-only services (StopNCII) are never offered for a child's image
-            resources = [r for r in resources if not adult_only(r, self)]
+            resources = [r for r in resources if not self.helplines.adult_only(r)]
         shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
-        resources = _dedupe(resources)[:max(5, shown)]
+        resources = dedupe(resources)[:max(5, shown)]
         rest = [r for r in resources if r.name not in prefix]
         if rest:
-            tail.insert(0, _block(phrase("help", lang), rest))
+            tail.insert(0, block(phrase("help", lang), rest))
         if persona != "staff" and not (flags.crisis or flags.danger):
             # A quiet safety net under every answer: detection can miss a person in crisis.
-            net = self.route("crisis", place, lang)[:1]
-            if net:
-                tail.append(f"_{phrase('safety_net', lang)} {net[0].name} ({net[0].phone or net[0].sms})._")
+            tail.append(self.helplines.safety_net(place, lang, prefix))
+        tail = [t for t in tail if t]
         if tail:
             yield "\n\n" + "\n\n".join(tail)
         full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
@@ -247,13 +211,11 @@ class Assistant:
     def _finish(self, reply, u, flags: SafetyFlags, place, lang: str, qid, prefix: str,
                 resources: list[Resource], notes: list[str]) -> Iterator[str | Answer]:
         """A guided reply: its body, then (when not already shown) a safety net line."""
-        people = [r for r in _dedupe([*resources, *reply.resources])
-                  if not (flags.minor and adult_only(r, self))]
+        people = [r for r in dedupe([*resources, *reply.resources])
+                  if not (flags.minor and self.helplines.adult_only(r))]
         tail = []
         if not (flags.crisis or flags.danger) and reply.intent in ("situation", "out_of_scope"):
-            net = [r for r in self.route("crisis", place, lang)[:1] if r.name not in reply.body]
-            if net:
-                tail.append(f"_{phrase('safety_net', lang)} {net[0].name} ({net[0].phone or net[0].sms or net[0].url})._")
+            tail.append(self.helplines.safety_net(place, lang, prefix + reply.body))
         body = "\n\n".join(p for p in [reply.body, *tail] if p)
         yield body
         full = "\n\n".join(p for p in [prefix, body, *notes] if p)
@@ -266,10 +228,10 @@ class Assistant:
                      resources: list[Resource] | None = None) -> Iterator[str | Answer]:
         """A reply with no sources behind it: a sentence, then people to talk to (the crisis
         lines already shown stay first)."""
-        people = _dedupe([*(resources or []), *self.route("help", place, lang),
-                          *self.route("crisis", place, lang)[:1]])
+        people = dedupe([*(resources or []), *self.helplines.route("help", place, lang),
+                          *self.helplines.route("crisis", place, lang)[:1]])
         rest = [r for r in people if r.name not in prefix]
-        body = _block(text, rest)
+        body = block(text, rest)
         yield body
         yield Answer(id=qid, answer="\n\n".join(p for p in [prefix, body] if p), resources=people,
                      safety=flags or SafetyFlags(), lang=lang, grounded=False)
@@ -300,21 +262,3 @@ class Assistant:
                 if steps:
                     return steps
         return []
-
-
-def _dedupe(resources: list[Resource]) -> list[Resource]:
-    seen, out = set(), []
-    for r in resources:
-        if r.name not in seen:
-            seen.add(r.name)
-            out.append(r)
-    return out
-
-
-def _block(text: str, resources: list[Resource]) -> str:
-    return "\n".join([text, *(_resource_line(r) for r in resources)])
-
-
-def _resource_line(r: Resource) -> str:
-    bits = [b for b in (r.phone, r.sms, r.url, r.hours) if b]
-    return f"- {r.name}" + (f": {' · '.join(bits)}" if bits else "")

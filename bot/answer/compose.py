@@ -12,21 +12,13 @@ Budgets are met by leaving whole parts out (the last steps first), never by cutt
 
 from __future__ import annotations
 
+from bot.answer.helplines import line
 from bot.answer.offline import CitationList, key_sentences, pick_passages
 from bot.answer.phrases import phrase
-from bot.answer.plan import Step
+from bot.answer.plan import PERSONAL, Step  # PERSONAL steps are never cut to a title
 from bot.models import Chunk, Resource, ScoredChunk
 
 BUDGET = {"situation": 1500, "question": 1200, "crisis": 1000}
-
-
-def resource_line(r: Resource) -> str:
-    bits = [b for b in (r.phone, r.sms, r.url) if b]
-    return f"- {r.name}" + (f": {' · '.join(bits)}" if bits else "")
-
-
-def resource_block(text: str, resources: list[Resource]) -> str:
-    return "\n".join([text, *(resource_line(r) for r in resources)])
 
 
 def fit(parts: list[str], budget: int, keep_first: int = 1) -> list[str]:
@@ -49,7 +41,7 @@ def step_chunk(step: Step, chunks: list[Chunk]) -> Chunk | None:
     return chunks[0]
 
 
-FULL_STEPS = 3  # the first steps carry their text; later ones are a title and a link
+FULL_STEPS = 2  # the first steps carry their text; later ones are a title and a link ("tell me more")
 
 
 def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FULL_STEPS) -> list[tuple[str, dict]]:
@@ -58,17 +50,14 @@ def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FU
     for n, step in enumerate(steps, 1):
         chunk = step_chunk(step, chunks_of(step.source_id))
         ref = cites.ref(chunk) if chunk else ""
+        # The step's title is the link where the person does it; a step done anywhere ("report
+        # it on the site or app") has none, and its [n] leads to the source.
         url = step.url or (chunk.url if chunk else None)
-        link = f" [{_host(url)}]({url})" if url else ""
-        text = f" — {step.text}" if n <= full else ""
-        out.append((f"{n}. **{step.title}**{text}{link} {ref}".rstrip(),
+        title = f"[{step.title}]({step.url})" if step.url else f"**{step.title}**"
+        text = f" — {step.text}" if n <= full or step.kind in PERSONAL else ""
+        out.append((f"{n}. {title}{text} {ref}".rstrip(),
                     {**step.contract(_citation(chunk)), "url": url}))
     return out
-
-
-def _host(url: str) -> str:
-    host = url.split("//", 1)[-1].split("/", 1)[0]
-    return host.removeprefix("www.")
 
 
 def _citation(chunk: Chunk | None) -> str:
@@ -83,7 +72,9 @@ def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, peop
               budget: int = BUDGET["situation"]) -> tuple[str, list[dict]]:
     lines = step_lines(steps, chunks_of, cites)
     head = [phrase("validate", lang)] if validate else []
-    talk = [phrase("talk", lang), *(resource_line(r) for r in people[:2])] if people else []
+    in_steps = {entry.get("url") for _, entry in lines}
+    people = [r for r in people if not (r.url and r.url in in_steps)] or people[:1]  # no repeats
+    talk = [phrase("talk", lang), *(line(r, hours=False, brief=True) for r in people[:2])] if people else []
     tail = ["\n".join(talk)] + ([question] if question else [])
     body_steps = [line for line, _ in lines]
     while True:

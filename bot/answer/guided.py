@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from bot import jurisdictions
 from bot.answer import compose
+from bot.answer.helplines import block
 from bot.answer.offline import CitationList
 from bot.answer.phrases import phrase
-from bot.answer.plan import laws_by_place, plan
+from bot.answer.plan import law_of, laws_by_place, plan
 from bot.answer.understand import Understanding
 from bot.models import Resource, SafetyFlags
 
@@ -50,18 +51,13 @@ def without_adult_tools(text: str) -> str:
     return "\n".join(lines)
 
 
-def adult_only(resource: Resource, assistant) -> bool:
-    record = assistant.record(resource.id) or {}
-    return (record.get("audience") or []) == ["adult"]
-
-
 def people(assistant, place: str | None, lang: str, minor: bool) -> list[Resource]:
-    found = assistant.route("help", place, lang)
-    return [r for r in found if not (minor and adult_only(r, assistant))]
+    found = assistant.helplines.route("help", place, lang)
+    return [r for r in found if not (minor and assistant.helplines.adult_only(r))]
 
 
 def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: str | None,
-           lang: str, history: list[str]) -> Reply | None:
+           lang: str, history: list[str], budget: int | None = None) -> Reply | None:
     facts = u.facts
     minor = facts.minor_involved or flags.minor
     sources = assistant.search.sources()
@@ -70,9 +66,9 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
     if u.intent == "greeting" and not history:
         return Reply(phrase("greeting", lang), "greeting", resources=people(assistant, place, lang, minor),
                      grounded=False)
-    if u.intent == "out_of_scope" and not flags.minor:
-        aid = assistant.route("legal_aid", place, lang)
-        body = compose.resource_block(phrase("out_of_scope", lang), aid) if aid else phrase("out_of_scope_nowhere", lang)
+    if u.intent == "out_of_scope":  # a minor's route, if any, is already above this
+        aid = assistant.helplines.route("legal_aid", place, lang)
+        body = block(phrase("out_of_scope", lang), aid) if aid else phrase("out_of_scope_nowhere", lang)
         return Reply(body, "out_of_scope", resources=[*aid, *people(assistant, place, lang, minor)[:1]],
                      grounded=False)
     actions = assistant.search.manifest.get("actions") or []
@@ -93,13 +89,13 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         if not steps:
             return None
         notes = []
-        if facts.place and not facts.place.startswith("US") and facts.place not in laws \
-                and jurisdictions.normalise(facts.place) not in ("GB", "AU", "CA", "EU", "TW", "KR"):
+        if facts.place and not facts.place.startswith("US") and not law_of(laws, facts.place):
             notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place)))
         cites = CitationList()
         helpers = people(assistant, place, lang, minor)
         body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
-                                        one_question(u, lang, minor), notes, validate=not minor)
+                                        one_question(u, lang, minor), notes, validate=not minor,
+                                        budget=budget or compose.BUDGET["situation"])
         return Reply(body, "situation", cites=cites, steps=shown, resources=helpers[:2])
     return None
 

@@ -12,6 +12,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "crisis": "I'm really glad you told me. Your safety matters more than anything else here. "
                   "Please reach out right now — you don't have to go through this alone:",
+        "crisis_earlier": "Earlier you told me how bad things feel. If you are still thinking about dying, please reach out now:",
         "danger": "If you are in danger right now, call emergency services first. When you are "
                   "safe, these people can help:",
         "minor": "Because someone under 18 is involved, there are special protections. Please do "
@@ -19,6 +20,9 @@ PHRASES: dict[str, dict[str, str]] = {
                  "trusted adult, and use these services made for young people:",
         "minor_adult_tools": "Tools for adults, such as StopNCII, are not the right route for "
                              "images of someone under 18.",
+        "minor_short": "Because someone under 18 is involved: don't copy, forward or save the images, "
+                       "even to report them, and tell a trusted adult. Adult tools such as StopNCII are "
+                       "not the right route.",
         "refuse": "I can't help with that. Recourse only helps people protect themselves and "
                   "others from image-based abuse — it never helps create, find, identify or spread "
                   "intimate images of anyone.",
@@ -31,8 +35,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "image_minor": "Please don't upload, send or share any images with me — I can't look at them, "
                        "and I never accept them. Take It Down works on your own device, so the pictures "
                        "never leave it.",
-        "validate": "I'm sorry this is happening to you. It is not your fault, and there are "
-                    "things you can do.",
+        "validate": "I'm sorry this is happening to you. It is not your fault.",
         "found": "Here is what my sources say:",
         "steps": "What you can do next:",
         "help": "People who can help:",
@@ -58,19 +61,19 @@ PHRASES: dict[str, dict[str, str]] = {
                    "right now. Please try again in a few minutes. You can talk to a person now:",
         "ask_age": "Were you under 18 when the image was taken? The removal tools are different for images of minors.",
         "ask_platform": "Which website or app is it on? I can then show you that platform's own report route.",
-        "ask_place": "Laws differ from place to place. Which state or country are you in? I can "
-                     "then show you the law that applies to you.",
+        "ask_place": "Which state or country are you in? The law depends on it.",
         "llm_failed": "The AI model could not be reached, so this answer was put together "
                       "directly from my sources.",
         "llm_bad_citations": "The AI model's answer did not cite my sources correctly, so this "
                              "answer was put together directly from my sources.",
         "sources": "Sources",
         "verified": "last verified",
-        "safety_net": "If this ever feels like too much, or you think about hurting yourself, you can reach",
+        "safety_net": "If it ever feels like too much, you can reach",
     },
     "es": {
         "crisis": "Me alegra que me lo hayas dicho. Tu seguridad es lo más importante. Por favor, "
                   "busca ayuda ahora mismo; no tienes que pasar por esto sola ni solo:",
+        "crisis_earlier": "Antes me contaste lo mal que te sientes. Si sigues pensando en morir, busca ayuda ahora:",
         "danger": "Si estás en peligro ahora mismo, llama primero a emergencias. Cuando estés a "
                   "salvo, estas personas pueden ayudarte:",
         "minor": "Como hay una persona menor de 18 años, hay protecciones especiales. No copies, "
@@ -78,6 +81,9 @@ PHRASES: dict[str, dict[str, str]] = {
                  "adulto de confianza y usa estos servicios para jóvenes:",
         "minor_adult_tools": "Las herramientas para adultos, como StopNCII, no son la vía correcta "
                              "para imágenes de menores de 18 años.",
+        "minor_short": "Como hay una persona menor de 18 años: no copies, reenvíes ni guardes las "
+                       "imágenes, ni siquiera para denunciarlas, y habla con un adulto de confianza. "
+                       "Las herramientas para adultos, como StopNCII, no son la vía correcta.",
         "refuse": "No puedo ayudar con eso. Recourse solo ayuda a proteger a las personas del abuso "
                   "con imágenes íntimas; nunca ayuda a crear, buscar, identificar ni difundir "
                   "imágenes íntimas de nadie.",
@@ -88,7 +94,7 @@ PHRASES: dict[str, dict[str, str]] = {
                  "en tu propio dispositivo.",
         "image_minor": "Por favor, no me envíes ni subas imágenes: no puedo verlas y nunca las acepto. "
                        "Take It Down funciona en tu propio dispositivo.",
-        "validate": "Siento mucho que te esté pasando esto. No es tu culpa y hay cosas que puedes hacer.",
+        "validate": "Siento mucho que te esté pasando esto. No es tu culpa.",
         "found": "Esto es lo que dicen mis fuentes:",
         "steps": "Qué puedes hacer ahora:",
         "help": "Quién puede ayudarte:",
@@ -110,26 +116,28 @@ PHRASES: dict[str, dict[str, str]] = {
                            "en pocas frases? También puedes hablar con una persona:",
         "storage": "Lo siento: algo falló de mi lado y ahora no puedo consultar mis fuentes. "
                    "Inténtalo de nuevo en unos minutos. Ya puedes hablar con una persona:",
-        "ask_place": "Las leyes cambian según el lugar. ¿En qué estado o país estás?",
+        "ask_place": "¿En qué estado o país estás? La ley depende de eso.",
         "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Las herramientas son distintas para menores.",
         "ask_platform": "¿En qué sitio web o aplicación está? Así te muestro cómo denunciarlo allí.",
         "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
         "llm_bad_citations": "La respuesta del modelo de IA no citaba bien mis fuentes; esta respuesta sale directamente de ellas.",
         "sources": "Fuentes",
-        "safety_net": "Si en algún momento todo se vuelve demasiado o piensas en hacerte daño, puedes contactar a",
+        "safety_net": "Si en algún momento todo se vuelve demasiado, puedes contactar a",
         "verified": "verificado",
     },
     "zh-TW": {
         "crisis": "謝謝你願意說出來。你的安全比什麼都重要。請現在就聯絡能幫助你的人，你不必獨自面對：",
+        "crisis_earlier": "你之前說過你很難受。如果你仍有輕生的念頭，請現在就聯絡：",
         "danger": "如果你現在有危險，請先撥打緊急電話。安全之後，這些單位可以幫助你：",
         "minor": "因為涉及未滿18歲的人，有特別的保護。請不要複製、轉傳、截圖或保存這些影像，即使是為了檢舉。"
                  "請告訴信任的大人，並使用這些專為年輕人提供的服務：",
         "minor_adult_tools": "StopNCII 等成人工具不適用於未滿18歲者的影像。",
+        "minor_short": "因為涉及未滿18歲的人：請不要複製、轉傳或保存這些影像，即使是為了檢舉，並告訴信任的大人。StopNCII 等成人工具不適用。",
         "refuse": "我無法協助這件事。Recourse 只幫助人們保護自己與他人免於影像性暴力，絕不協助製作、尋找、辨識或散布任何人的私密影像。",
         "injection": "我無法改變我的運作方式。我可以協助你了解權利、如何檢舉以及如何移除影像。",
         "image": "請不要上傳或傳送任何影像給我，我無法查看，也從不接受影像。StopNCII 和 Take It Down 等雜湊工具只在你自己的裝置上運作。",
         "image_minor": "請不要上傳或傳送任何影像給我，我無法查看，也從不接受影像。Take It Down 只在你自己的裝置上運作。",
-        "validate": "很遺憾你遇到這件事。這不是你的錯，你有可以採取的行動。",
+        "validate": "很遺憾你遇到這件事。這不是你的錯。",
         "found": "我的資料來源說明如下：",
         "steps": "接下來你可以做的事：",
         "help": "可以求助的單位：",
@@ -148,13 +156,13 @@ PHRASES: dict[str, dict[str, str]] = {
         "task_more": "你也可以在「Take action」分頁編輯並下載。",
         "too_long_reject": "這則訊息太長，我沒辦法閱讀。可以用幾句話告訴我重點嗎？你也可以向專人求助：",
         "storage": "很抱歉，我這邊出了問題，目前無法查詢資料來源。請過幾分鐘再試。你現在就可以向專人求助：",
-        "ask_place": "各地法律不同。請問你在哪個國家或地區？",
+        "ask_place": "請問你在哪個國家或地區？法律因地而異。",
         "ask_age": "影像拍攝時你未滿18歲嗎？未成年與成年的移除管道不同。",
         "ask_platform": "影像在哪個網站或 App 上？我可以告訴你該平台的檢舉方式。",
         "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",
         "llm_bad_citations": "AI 模型的回答沒有正確引用資料來源，這個回答直接取自我的資料來源。",
         "sources": "資料來源",
-        "safety_net": "如果你覺得撐不下去或有傷害自己的念頭，可以聯絡",
+        "safety_net": "如果你覺得撐不下去，可以聯絡",
         "verified": "最後查核",
     },
 }

@@ -11,6 +11,7 @@ dropped whenever the person pictured is (or may be) under 18, whatever its `when
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +22,9 @@ from bot.models import SafetyFlags
 GROUPS = ("safety", "evidence", "stop_spread", "remove", "legal", "report", "support")
 MAX_STEPS = 5
 PER_GROUP = {"remove": 2, "safety": 2}
+PERSONAL = {"law", "country_law", "tida_clock"}  # built from this person's place and dates
+
+_SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Step:
     section: str | None
     route: str | None = None
     template: str | None = None
+    kind: str = "info"  # law, country_law and tida_clock steps are this person's own: always shown in full
 
     def contract(self, citation: str) -> dict:
         return {"id": self.action_id, "title": self.title, "text": self.text, "url": self.url,
@@ -101,14 +106,19 @@ def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sourc
             picked.append(action)
             used[action["group"]] = used.get(action["group"], 0) + 1
     picked = sorted(picked, key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
-    steps = []
-    for action in picked:
-        step = _fill(action, facts, lang, platform, laws or {})
-        if step:
-            steps.append(step)
-        if len(steps) == MAX_STEPS:
-            break
-    return steps
+    steps = [step for action in picked if (step := _fill(action, facts, lang, platform, laws or {}))]
+    return _trim(steps)
+
+
+def _trim(steps: list[Step]) -> list[Step]:
+    """At most MAX_STEPS, in order; a step built for this person (their place's law, their 48-hour
+    clock) keeps its place over a general one, since nothing else in the reply says it."""
+    if len(steps) <= MAX_STEPS:
+        return steps
+    own = [s for s in steps if s.kind in PERSONAL]
+    general = [s for s in steps if s.kind not in PERSONAL][: max(0, MAX_STEPS - len(own))]
+    kept = {id(s) for s in own[:MAX_STEPS] + general}
+    return [s for s in steps if id(s) in kept]
 
 
 def _first_platform(facts: Facts, sources: dict) -> dict | None:
@@ -130,6 +140,18 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
         if not platform:
             return None
         url, source, section = platform["url"], platform["id"], None
+    elif kind == "country_law":  # outside the US: the country file's own summary, cited to it
+        law = law_of(laws, facts.place)
+        if not law or law.get("state_law"):
+            return None
+        own = law["by_lang"].get(lang) or law["by_lang"].get("en")
+        if own is None:
+            return None
+        values |= {"place": jurisdictions.name_of(facts.place),
+                   "summary": _first_sentences(own["summary"]) if own is law["by_lang"].get(lang) else ""}
+        if not values["summary"]:
+            text = _text(action, "text_general", lang) or text
+        url, source, section = own["url"], own["id"], None
     elif kind == "law":
         law = laws.get(facts.place or "")
         if not law:  # the US with no state named, or a state with no file: the general sentence
@@ -157,18 +179,41 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
     except (KeyError, IndexError, ValueError):
         return None  # a placeholder this situation cannot fill: leave the step out
     return Step(action_id=action["id"], group=action["group"], title=title, text=text, url=url,
-                source_id=source, section=section, route=action.get("route"), template=action.get("template"))
+                source_id=source, section=section, route=action.get("route"), template=action.get("template"),
+                kind=kind)
 
 
 def laws_by_place(sources: dict) -> dict[str, dict]:
-    """The state or country file for each jurisdiction (its state_law fields, citation, url)."""
+    """The state or country file for each jurisdiction (its state_law fields, citation, url),
+    and, for a country, its summary in each language it is written in."""
     out: dict[str, dict] = {}
-    for sid, entry in sources.items():
+    for sid, entry in sorted(sources.items()):
         meta = entry.get("meta") or {}
         place = entry.get("jurisdiction")
         if entry.get("kind") != "statute" or not place or place in ("US", "INTL"):
             continue
-        if place not in out or meta.get("state_law"):
+        lang = entry.get("lang") or "en"
+        if place not in out or meta.get("state_law") or (lang == "en" and out[place].get("lang") != "en"):
             out[place] = {"id": sid, "citation": entry.get("citation"), "url": entry.get("url"),
-                          "state_law": meta.get("state_law")}
+                          "state_law": meta.get("state_law"), "lang": lang,
+                          "by_lang": out.get(place, {}).get("by_lang", {})}
+        out[place]["by_lang"].setdefault(lang, {"id": sid, "summary": entry.get("summary") or "",
+                                                "url": entry.get("url")})
+    return out
+
+
+def law_of(laws: dict[str, dict], place: str | None) -> dict | None:
+    """The file for a place, or for its first subdivision we hold (GB → England and Wales)."""
+    if not place:
+        return None
+    return laws.get(place) or next((laws[p] for p in sorted(laws) if p.startswith(place + "-")), None)
+
+
+def _first_sentences(text: str, limit: int = 280) -> str:
+    """Whole sentences from the start of a summary, up to about `limit` characters."""
+    out = ""
+    for sentence in _SENTENCE_END.split(" ".join(text.split())):
+        if out and len(out) + len(sentence) > limit:
+            break
+        out = f"{out} {sentence}".strip()
     return out
