@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -61,6 +64,10 @@ def normalise(code: str | None, *, state: bool = False) -> str | None:
     return None
 
 
+# Chinese and Spanish names of US states and large cities written in Chinese: data, not code.
+_OTHER_NAMES = yaml.safe_load((Path(__file__).with_name("place_names.yaml")).read_text(encoding="utf-8"))
+_ALIASES.update({str(name).lower(): code for code, names in _OTHER_NAMES.items() for name in names})
+
 _NAMES = sorted(
     [(name.lower(), f"US-{code}") for code, name in US_STATES.items()]
     + [(name.lower(), code) for code, name in OTHER.items()] + list(_ALIASES.items()),
@@ -98,7 +105,7 @@ def detect_country(text: str) -> str | None:
     """A country named in the text that we have no jurisdiction file for ("estoy en México" → "MX")."""
     lowered = text.lower()
     for name, code in _country_names():
-        if code in ("US", *OTHER) or not name:
+        if code in ("US", "EU") or not name:
             continue
         pattern = re.escape(name) if not name.isascii() else rf"(?<![a-z]){re.escape(name)}(?![a-z])"
         if re.search(pattern, lowered):
@@ -148,7 +155,11 @@ def allowed(code: str | None) -> list[str] | None:
     return [code, "INTL"]
 
 
-def name_of(code: str) -> str:
+def name_of(code: str, lang: str = "en") -> str:
+    """The place's name in the reply's language ("US-NY" → "Nueva York" in Spanish, "紐約州" in
+    Chinese; "ES" → "España"). Falls back to English where we hold no name."""
+    if lang != "en" and (local := _local_name(code, lang)):
+        return local
     if code.startswith("US-"):
         return US_STATES.get(code[3:], code)
     if code in OTHER or code == "US":
@@ -156,3 +167,21 @@ def name_of(code: str) -> str:
     from babel import Locale
 
     return Locale("en").territories.get(code, code)
+
+
+def _local_name(code: str, lang: str) -> str | None:
+    """A US state from place_names.yaml (its first Chinese name; a Spanish name where it differs
+    from the English one), a country from CLDR; the UK's legal systems keep their English names."""
+    cjk = lang.startswith("zh")
+    if code.startswith("US-"):
+        for name in map(str, _OTHER_NAMES.get(code) or []):
+            if cjk and not name.isascii() and not any(ch in name for ch in "áéíóúñ"):
+                return name
+            if lang == "es" and " " in name and name.isascii() or lang == "es" and "México" in name:
+                return name  # "Nueva York", "Carolina del Norte", "Nuevo México"
+        return None
+    if code.startswith("GB-") or code in ("EU", "INTL"):
+        return None
+    from babel import Locale
+
+    return Locale.parse("zh_Hant" if cjk else lang).territories.get(code)

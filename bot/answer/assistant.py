@@ -191,8 +191,8 @@ class Assistant:
         shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
         resources = dedupe(resources)[:max(5, shown)]
         rest = [r for r in resources if r.name not in prefix]
-        if rest:
-            tail.insert(0, block(phrase("help", lang), rest))
+        if rest:  # a victim gets the number to call or text; staff also the address and hours
+            tail.insert(0, block(phrase("help", lang), rest if persona == "staff" else rest[:3], brief=persona != "staff"))
         if persona != "staff" and not (flags.crisis or flags.danger):
             # A quiet safety net under every answer: detection can miss a person in crisis.
             tail.append(self.helplines.safety_net(place, lang, prefix))

@@ -41,12 +41,15 @@ def step_chunk(step: Step, chunks: list[Chunk]) -> Chunk | None:
     return chunks[0]
 
 
-FULL_STEPS = 2  # the first steps carry their text; later ones are a title and a link ("tell me more")
+FULL_STEPS = 1  # the first steps carry their text; later ones are a title and a link ("tell me more")
 
 
-def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FULL_STEPS) -> list[tuple[str, dict]]:
-    """Numbered lines for the steps, each with its link and [n], and the contract entries."""
-    out = []
+def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FULL_STEPS,
+               phones: dict[str, str] | None = None) -> list[tuple[str, dict]]:
+    """Numbered lines for the steps, each with its link and [n], and the contract entries.
+    `phones`: a helpline's number by its address, shown on the step that links to it (so the
+    helpline is one tap away without a second line naming it again)."""
+    out, phones = [], phones or {}
     for n, step in enumerate(steps, 1):
         chunk = step_chunk(step, chunks_of(step.source_id))
         ref = cites.ref(chunk) if chunk else ""
@@ -55,7 +58,8 @@ def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FU
         url = step.url or (chunk.url if chunk else None)
         title = f"[{step.title}]({step.url})" if step.url else f"**{step.title}**"
         text = f" — {step.text}" if n <= full or step.kind in PERSONAL else ""
-        out.append((f"{n}. {title}{text} {ref}".rstrip(),
+        phone = f" · {phones[step.url]}" if step.url in phones else ""
+        out.append((f"{n}. {title}{phone}{text} {ref}".rstrip(),
                     {**step.contract(_citation(chunk)), "url": url}))
     return out
 
@@ -70,10 +74,11 @@ def _citation(chunk: Chunk | None) -> str:
 def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, people: list[Resource],
               question: str | None, notes: list[str], validate: bool = True,
               budget: int = BUDGET["situation"]) -> tuple[str, list[dict]]:
-    lines = step_lines(steps, chunks_of, cites)
+    step_urls = {s.url for s in steps if s.url}
+    phones = {r.url: r.phone or r.sms for r in people if r.url in step_urls and (r.phone or r.sms)}
+    lines = step_lines(steps, chunks_of, cites, phones=phones)
     head = [phrase("validate", lang)] if validate else []
-    in_steps = {entry.get("url") for _, entry in lines}
-    people = [r for r in people if not (r.url and r.url in in_steps)] or people[:1]  # no repeats
+    people = [r for r in people if r.url not in phones]  # a helpline already on a step is not repeated
     talk = [phrase("talk", lang), *(line(r, hours=False, brief=True) for r in people[:2])] if people else []
     tail = ["\n".join(talk)] + ([question] if question else [])
     body_steps = [line for line, _ in lines]

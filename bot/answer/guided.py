@@ -90,7 +90,7 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
             return None
         notes = []
         if facts.place and not facts.place.startswith("US") and not law_of(laws, facts.place):
-            notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place)))
+            notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place, lang)))
         cites = CitationList()
         helpers = people(assistant, place, lang, minor)
         body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
@@ -119,9 +119,22 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool)
     values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links)}
     kind = TASK_LETTERS[u.task]
     letter = fill(kind, values, assistant.settings.knowledge_dir)
-    body = "\n\n".join([phrase("task_intro", lang), f"```\n{letter}\n```", phrase("task_more", lang)])
-    return Reply(body, "task", resources=people(assistant, place, lang, minor)[:1], grounded=True,
+    cites = CitationList()
+    # The letter's sections and deadlines come from the guide it follows: cite it like a step.
+    chunks = assistant.search.chunks_of(LETTER_SOURCES.get(kind, ""))
+    ref = f" {cites.ref(chunks[0])}" if chunks else ""
+    body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```", phrase("task_more", lang)])
+    return Reply(body, "task", cites=cites, resources=people(assistant, place, lang, minor)[:1], grounded=True,
                  letter={"kind": kind, **values})
+
+
+# The guide each letter follows (knowledge/guides/), cited with the letter.
+LETTER_SOURCES = {
+    "TAKE IT DOWN Act removal request": "guide-take-it-down-act-request",
+    "DMCA takedown notice": "guide-dmca-notice",
+    "Platform report": "guide-evidence",
+    "Summary for the police": "guide-police-report",
+}
 
 
 def compare(assistant, places: list[str], u: Understanding) -> Reply:

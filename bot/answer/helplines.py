@@ -88,7 +88,9 @@ class Helplines:
         if not net:
             return ""
         r = net[0]
-        return f"_{phrase('safety_net', lang)} {r.name} ({r.phone or r.sms or r.url})._"
+        reach = r.phone or r.sms or r.url
+        name = r.name if reach in r.name else f"{r.name} ({reach})"  # "988 Suicide & Crisis Lifeline"
+        return f"_{phrase('safety_net', lang)} {name}._"
 
 
 def line(r: Resource, hours: bool = True, brief: bool = False) -> str:
@@ -100,8 +102,8 @@ def line(r: Resource, hours: bool = True, brief: bool = False) -> str:
     return f"- {r.name}" + (f": {' · '.join(bits)}" if bits else "")
 
 
-def block(text: str, resources: list[Resource]) -> str:
-    return "\n".join([text, *(line(r) for r in resources)])
+def block(text: str, resources: list[Resource], brief: bool = False) -> str:
+    return "\n".join([text, *(line(r, brief=brief) for r in resources)])
 
 
 def dedupe(resources: list[Resource]) -> list[Resource]:

@@ -59,7 +59,7 @@ PHRASES: dict[str, dict[str, str]] = {
                            "part in a few sentences? You can also talk to a person:",
         "storage": "I'm sorry — something went wrong on my side and I can't look up my sources "
                    "right now. Please try again in a few minutes. You can talk to a person now:",
-        "ask_age": "Were you under 18 when the image was taken? The removal tools are different for images of minors.",
+        "ask_age": "Were you under 18 when the image was taken? That changes which removal tools work.",
         "ask_platform": "Which website or app is it on? I can then show you that platform's own report route.",
         "ask_place": "Which state or country are you in? The law depends on it.",
         "llm_failed": "The AI model could not be reached, so this answer was put together "
@@ -68,7 +68,7 @@ PHRASES: dict[str, dict[str, str]] = {
                              "answer was put together directly from my sources.",
         "sources": "Sources",
         "verified": "last verified",
-        "safety_net": "If it ever feels like too much, you can reach",
+        "safety_net": "If it ever feels like too much:",
     },
     "es": {
         "crisis": "Me alegra que me lo hayas dicho. Tu seguridad es lo más importante. Por favor, "
@@ -117,12 +117,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "storage": "Lo siento: algo falló de mi lado y ahora no puedo consultar mis fuentes. "
                    "Inténtalo de nuevo en unos minutos. Ya puedes hablar con una persona:",
         "ask_place": "¿En qué estado o país estás? La ley depende de eso.",
-        "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Las herramientas son distintas para menores.",
+        "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Eso cambia qué herramientas sirven.",
         "ask_platform": "¿En qué sitio web o aplicación está? Así te muestro cómo denunciarlo allí.",
         "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
         "llm_bad_citations": "La respuesta del modelo de IA no citaba bien mis fuentes; esta respuesta sale directamente de ellas.",
         "sources": "Fuentes",
-        "safety_net": "Si en algún momento todo se vuelve demasiado, puedes contactar a",
+        "safety_net": "Si en algún momento todo se vuelve demasiado:",
         "verified": "verificado",
     },
     "zh-TW": {
@@ -162,7 +162,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",
         "llm_bad_citations": "AI 模型的回答沒有正確引用資料來源，這個回答直接取自我的資料來源。",
         "sources": "資料來源",
-        "safety_net": "如果你覺得撐不下去，可以聯絡",
+        "safety_net": "如果你覺得撐不下去：",
         "verified": "最後查核",
     },
 }

@@ -121,6 +121,16 @@ def _trim(steps: list[Step]) -> list[Step]:
     return [s for s in steps if id(s) in kept]
 
 
+_TRAILING_NOTE = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
+
+
+def short_citation(cited: str) -> str:
+    """"740 ILCS 190 (Civil Remedies for … Act)" → "740 ILCS 190": a person needs the number to
+    look it up, not the Act's long name (the staff table keeps the whole field)."""
+    short = _TRAILING_NOTE.sub("", cited)
+    return short if re.search(r"\d", short) else cited
+
+
 def _first_platform(facts: Facts, sources: dict) -> dict | None:
     for pid in facts.platforms:
         entry = sources.get(pid)
@@ -147,7 +157,7 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
         own = law["by_lang"].get(lang) or law["by_lang"].get("en")
         if own is None:
             return None
-        values |= {"place": jurisdictions.name_of(facts.place),
+        values |= {"place": jurisdictions.name_of(facts.place, lang),
                    "summary": _first_sentences(own["summary"]) if own is law["by_lang"].get(lang) else ""}
         if not values["summary"]:
             text = _text(action, "text_general", lang) or text
@@ -162,8 +172,10 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
             return Step(action_id=action["id"], group=action["group"], title=title, text=text,
                         url=url, source_id=source, section=section)
         state_law = law.get("state_law") or {}
-        values |= {"place": jurisdictions.name_of(facts.place), "criminal": ", ".join(state_law.get("criminal") or []),
-                   "civil": ", ".join(state_law.get("civil") or []), "citation": law.get("citation", "")}
+        values |= {"place": jurisdictions.name_of(facts.place, lang),
+                   "criminal": ", ".join(map(short_citation, state_law.get("criminal") or [])),
+                   "civil": ", ".join(map(short_citation, state_law.get("civil") or [])),
+                   "citation": law.get("citation", "")}
         if not state_law:
             text = _text(action, "text_general", lang) or text
         elif not state_law.get("civil"):

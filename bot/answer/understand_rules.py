@@ -18,23 +18,26 @@ HARMS = {
     "posted": _rx(r"\b(posted|post(ed|ing)? (it|them|my|our)|uploaded|upload(ed)?|put (it|them|my \w+) (up|on|online)|"
                   r"leaked|shared|spread(ing)?|went viral|published|is (up )?on (pornhub|reddit|x|twitter|onlyfans|a site|a website)|"
                   r"are (up )?on|(found|saw) (my|our|the) \w+ (on|in)|online)\b",
-                  r"\b(subi[óo]|public[óo]|compart(i[óo]|ieron)|filtr(ó|o|aron)|difundi(ó|o|eron)|colg(ó|aron)|est[áa]n? en)\b",
-                  r"(po文|po了|貼到|上傳|外流|散布|散佈|流出|公開|分享了)"),
+                  r"\b(subi[óo]|subiendo|public[óo]|compart(i[óo]|ieron)|filtr(ó|o|aron)|difundi(ó|o|eron)|colg(ó|aron)|est[áa]n? en|"
+                  r"(las|los|la|lo) (puso|pusieron|subi[óo])|encontr\w* en)\b",
+                  r"(po文|po了|po到|po在|上po|貼到|貼在|傳到[^，。,]{0,12}上|傳到[a-z]|放到|放上|放在[^，。,]{0,8}(網站|帳號|上)|"
+                  r"上傳|外流|散布|散佈|流出|公開|分享了|有我的?(裸照|影片|照片)|發現(那部|我的)?(影片|裸照))"),
     "threatened": _rx(r"\b(threat\w*|going to (post|share|send|leak)|gonna (post|share|send|leak)|will (post|share|send|leak)|"
                       r"says? (he|she|they)('ll| will)|unless i|if i don'?t|or (else|he|she|they) (will|'ll))\b",
-                      r"\b(amenaz\w*|va a (subir|publicar|mandar|enviar)|si no le)\b", r"(威脅|要脅|恐嚇|不然就|要散布|要公開)"),
+                      r"\b(amenaz\w*|va a (subir|publicar|mandar|enviar)|si no le|o (se )?(l[oa]s?|le) (manda|publica|sube|env[íi]a))\b", r"(威脅|要脅|恐嚇|不然就|要散布|要公開|就要把|說要|說如果|要寄到|要傳給)"),
     "sextortion": _rx(r"\b(sextort\w*|blackmail\w*|extort\w*|wants? (money|\$|more (pics|photos|nudes|videos))|"
                       r"demand\w* (money|\$|more)|pay (him|her|them)|send (him|her|them) \$|\$\s?\d+|gift cards?|bitcoin|"
-                      r"unless i (pay|send))\b",
-                      r"\b(extorsi\w*|sextorsi\w*|chantaje\w*|pide (dinero|plata|más fotos)|pidiendo (dinero|plata))\b",
-                      r"(勒索|要錢|要我付|匯款|性勒索)"),
+                      r"unless i (pay|send))\b", r"\$\s?\d+|\d+\s?(dollars|usd|euros?|€|pesos)\b",
+                      r"\b(extorsi\w*|sextorsi\w*|chantaje\w*|(quiere|pide|pidi[óo]|exige) (dinero|plata|más)|pidiendo (dinero|plata)|tarjetas? de regalo)\b",
+                      r"(勒索|要錢|要我付|匯款|性勒索|跟我要\d*\s?(錢|美金|美元|元|塊)|付錢|給錢|更多的?(照片|裸照|影片))"),
     "deepfake": _rx(r"\b(deep ?fakes?|ai[- ](made|generated|nudes?|porn|app)|fake (nudes?|porn|pics?|photos?|images?|video)|"
                     r"nudif\w*|undress\w*|photoshopp?ed|edited (my|our) (face|photo)|face[- ]?swap\w*|made with ai|"
                     r"(used|using) ai)\b",
-                    r"\b(deepfake|falsas?|montaje|con ia|inteligencia artificial)\b", r"(深偽|換臉|ai合成|合成|變臉|假的裸照)"),
+                    r"\b(deepfake|falsas?|falsos?|montaje|con ia|inteligencia artificial|con mi cara)\b", r"(深偽|換臉|ai合成|合成|變臉|假的裸照|假的色情|假的?(影片|裸照)|用我的臉|脫成裸|脫衣|"
+                    r"(?<![a-z])ai(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])ai(?![a-z]))"),
     "recorded": _rx(r"\b(secretly (filmed|recorded|taped)|hidden cam\w*|spy ?cam\w*|without (my )?(knowing|knowledge|consent)[^.]{0,30}(film|record|video)|"
                     r"(filmed|recorded) (me|us)[^.]{0,40}(without|secret)|camera in)\b",
-                    r"\b(me grab(ó|o|aron) sin|c[áa]mara oculta|grabaron sin)\b", r"(偷拍|針孔|偷錄|密錄)"),
+                    r"\b((me|nos) grab(ó|o|aron)|grab(ó|o|aron) sin|c[áa]mara oculta)\b", r"(偷拍|針孔|偷錄|密錄|鏡頭|攝影機|有人在錄|錄我)"),
     "sent_to_contacts": _rx(r"\b(sent (it|them|the \w+|my \w+) to (my|our|his|her)|send (it|them) to (my|all)|"
                             r"to my (family|mom|mum|dad|parents|boss|employer|friends|school|classmates|coworkers|followers)|"
                             r"group ?chat|whole school|(my|the) class)\b",
@@ -67,8 +70,10 @@ DONE = {
 }
 # Ages.
 WRITER_AGE = _rx(rf"\b(?:i'?m|i am|im|am) (?:only |just )?{NUM}\b(?! (?:days?|weeks?|months?|hours?|minutes?|times?|%|dollars?))",
-                 rf"\b{NUM} ?(?:years? old|yo|y/o)\b(?=[^.]{{0,20}}\b(?:and|i|me)\b)", rf"\btengo {NUM}\b", rf"我(?:才|今年)?{NUM} ?歲")
+                 rf"\b{NUM} ?(?:years? old|yo|y/o)\b(?=[^.]{{0,20}}\b(?:and|i|me)\b)", rf"\btengo {NUM}\b", rf"我(?:才|今年)?{NUM} ?歲",
+                 rf"(?<![友兒子妹弟孩她他\d]){NUM} ?歲(?![的時])")  # "…，23歲" "26歲女生": the writer
 PICTURED_AGE = _rx(rf"\b(?:when i was|i was only|i was) {NUM}\b", rf"\bcuando ten[íi]a {NUM}\b", rf"我{NUM}歲的時候",
+                   rf"(?:朋友|她|他)(?:才|今年)?{NUM} ?歲", rf"\b(?:amig[oa]|herman[oa]) tiene {NUM}\b", rf"\bhij[oa] \({NUM}\)",
                    rf"\b(?:she|he|they) (?:is|was|'s) (?:only )?{NUM}\b", rf"\b(?:of|pics of|photos of) (?:a |my )?{NUM}[- ]year[- ]old\b")
 CHILD_AGE = _rx(rf"\bmy (?:\d+ )?(?:daughter|son|kid|child|niece|nephew|sister|brother|stepdaughter|stepson)(?: is| who is|,)? (?:only )?{NUM}\b",
                 rf"\bmy {NUM}[- ](?:year[- ]old|yo) (?:daughter|son|kid|child|niece|nephew|sister|brother)\b",
@@ -84,7 +89,7 @@ SENT_WHEN = re.compile(r"(?:sent|submitted|filed|made|envi[ée]|mand[ée])[^.?!]
                        r"on \w+day|\d+ (?:hours?|days?) ago|ayer|hoy|hace \d+ (?:horas|d[íi]as))(?: at \d{1,2}(?::\d\d)? ?(?:am|pm)?)?)",
                        re.I)
 URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
-X_CONTEXT = re.compile(r"\b(on|in|to|from) x\b|x\.com|twitter|\bx \(|\bx/|/x\b|\bx app\b")
+X_CONTEXT = re.compile(r"\b(on|in|to|from) x\b|x\.com|twitter|\bx \(|\bx/|/x\b|\bx app\b|在x(上|平台)|(?<![a-z])x上|\b(a|en) x\b")
 # Places people name that we hold no platform file for (the platform files' aliases cover the rest).
 OTHER_PLATFORMS = re.compile(r"\b(omegle|roblox|weibo|dcard|ptt|4chan|redgifs)\b", re.I)
 

@@ -1,0 +1,55 @@
+"""The understand stage reads the facts of a message in English, Spanish and Traditional Chinese
+(rules only: no model, no index)."""
+
+import pytest
+
+from bot import jurisdictions
+from bot.answer.understand import facts_of, find_platforms
+
+# The platform aliases as the manifest declares them (a small fixed set: the rules, not the data).
+ALIASES = sorted([("pornhub", "platform-pornhub-aylo", "Pornhub"), ("x", "platform-x-twitter", "X"),
+                  ("推特", "platform-x-twitter", "X"), ("ig", "platform-meta", "Instagram"),
+                  ("LINE", "platform-line", "LINE"), ("line app", "platform-line", "LINE")],
+                 key=lambda a: -len(a[0]))
+
+
+@pytest.mark.parametrize(("text", "harm", "place"), [
+    ("前男友把我的裸照傳到pornhub上，我在俄亥俄州", {"posted"}, "US-OH"),
+    ("有人用我的臉做了假的色情影片。我住加州", {"deepfake"}, "US-CA"),
+    ("他跟我要500美金，不然就要傳給我家人。我在德州", {"sextortion", "threatened"}, "US-TX"),
+    ("我在首爾，浴室裡有針孔鏡頭", {"recorded"}, "KR"),
+    ("un tipo quiere $800 o las publica. Estoy en Nueva York", {"sextortion", "threatened"}, "US-NY"),
+    ("hizo un video porno falso con mi cara, vivo en Carolina del Norte", {"deepfake"}, "US-NC"),
+    ("he wants $500 or he will post them, i'm in ohio", {"sextortion", "threatened"}, "US-OH"),
+])
+def test_harm_and_place_in_three_languages(text, harm, place):
+    facts = facts_of(text, ALIASES)
+    assert harm <= set(facts.harm) and facts.place == place
+
+
+def test_a_place_inside_another_place_name_is_the_longer_one():
+    assert jurisdictions.place_of("我住在新墨西哥州") == "US-NM"  # not the country 墨西哥
+    assert jurisdictions.place_of("vivo en Nuevo México") == "US-NM"
+
+
+@pytest.mark.parametrize(("text", "writer", "pictured"), [
+    ("我前任在X上po我的照片。26歲女生", "adult", "adult"),
+    ("我最好的朋友14歲，她前男友把她的裸照po到網路上", None, "minor"),
+    ("mi mejor amiga tiene 14 y su ex subió sus fotos", None, "minor"),
+])
+def test_ages_of_the_writer_and_of_a_friend(text, writer, pictured):
+    facts = facts_of(text, ALIASES)
+    assert (facts.writer, facts.pictured) == (writer, pictured)
+
+
+def test_platforms_named_inside_chinese_text_and_line_only_in_capitals():
+    assert find_platforms("他在X上po我的照片", ALIASES)[0] == ["platform-x-twitter"]
+    assert find_platforms("被傳到推特", ALIASES)[0] == ["platform-x-twitter"]
+    assert find_platforms("我的照片被傳到LINE群組", ALIASES)[0] == ["platform-line"]
+    assert find_platforms("he sent it to me in a line of text", ALIASES)[0] == []
+
+
+def test_a_place_is_named_in_the_reply_language():
+    assert jurisdictions.name_of("US-NY", "es") == "Nueva York"
+    assert jurisdictions.name_of("US-OH", "zh-TW") == "俄亥俄州"
+    assert jurisdictions.name_of("ES", "es") == "España" and jurisdictions.name_of("GB-SCT", "es") == "Scotland"
