@@ -21,7 +21,7 @@ from bot.answer.assistant import MAX_HISTORY, MAX_MESSAGE, Assistant
 from bot.answer.phrases import detect_lang, phrase
 from bot.config import Settings
 from bot.models import Answer
-from bot.notices import build_notices_tab
+from bot.notices import build_notices_tab, letter_updates
 from bot.staff_login import LoginGuard
 from bot.web_privacy import (HEAD, PRIVACY, QUICK_EXIT_JS, NoStore, private_textbox,
                               quiet_request_errors)
@@ -94,10 +94,6 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                             persona_value, lang_code)
 
                 inputs = [box, shown, asked, place, persona, lang]
-                outputs = [chatbot, shown, panel, asked, box]
-                for trigger, api in ((box.submit, "reply"), (send.click, False)):
-                    trigger(None, js=QUEUE_WATCH_JS)
-                    trigger(respond, inputs, outputs, api_name=api)
 
             with gr.Tab("Helplines", id="helplines"):
                 records = directory_rows(assistant.search.sources())
@@ -119,7 +115,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     control.change(filter_directory, [d_place, d_aud, d_lang, d_service], table,
                                    api_name=False)
 
-            build_notices_tab()
+            letter_fields = build_notices_tab()
+            # A letter drafted in the chat opens the Take action tab's form filled in.
+            outputs = [chatbot, shown, panel, asked, box, *letter_fields]
+            for trigger, api in ((box.submit, "reply"), (send.click, False)):
+                trigger(None, js=QUEUE_WATCH_JS)
+                trigger(respond, inputs, outputs, api_name=api)
 
             with gr.Tab("Staff reference", id="staff"):
                 staff_tab(assistant)
@@ -145,14 +146,15 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
             else:
                 streamed += piece
                 chat[-1]["content"] = streamed
-                yield chat, chat, gr.update(), history, ""
+                yield chat, chat, gr.update(), history, "", *letter_updates(None)
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person mid-crisis
         log.error("reply failed: %s", type(exc).__name__)
         chat[-1]["content"] = fallback_reply(assistant, message, place_code, lang_code)
-        yield chat, chat, sources_md(None), history, ""
+        yield chat, chat, sources_md(None), history, "", *letter_updates(None)
         return
     chat[-1]["content"] = final.answer
-    yield chat, chat, sources_md(final), [*history, message[:MAX_MESSAGE]][-MAX_HISTORY:], ""
+    yield (chat, chat, sources_md(final), [*history, message[:MAX_MESSAGE]][-MAX_HISTORY:], "",
+           *letter_updates(final.letter))
 
 
 def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) -> str:

@@ -124,6 +124,9 @@ class Answer(BaseModel):
     intent: str | None = None
     facts: dict = Field(default_factory=dict)
     steps: list[dict] = Field(default_factory=list)
+    # A letter drafted in the chat: its kind and the fields the conversation filled ({kind,
+    # platform, urls}), so the Take action tab can open with them.
+    letter: dict | None = None
 
     def contract(self) -> dict:
         """The DESIGN.md answer object (safety limited to its three public flags)."""

@@ -96,8 +96,9 @@ SAVE_DOCX_JS = """(data, kind) => {
 }"""
 
 
-def build_notices_tab() -> None:
-    """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads."""
+def build_notices_tab() -> tuple:
+    """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads.
+    Returns (letter kind, platform, urls), the fields a letter drafted in the chat fills in."""
     with gr.Tab("Take action", id="notices"):
         gr.Markdown("Fill in what you know; leave the rest blank. Nothing here is stored. "
                     "Check the letter before you send it — this is not legal advice.")
@@ -137,3 +138,15 @@ def build_notices_tab() -> None:
         save_log = gr.Button("Download evidence log (.txt)", elem_id="evidence-txt")
         save_log.click(evidence_text, log, log_text, api_name=False).then(
             None, [log_text, gr.State("evidence-log")], None, js=SAVE_TXT_JS)
+    return kind, platform, urls
+
+
+def letter_updates(letter: dict | None) -> tuple:
+    """Gradio updates for the Take action fields: filled from a letter drafted in the chat,
+    left as the person typed them otherwise."""
+    import gradio as gr
+
+    if not letter or letter.get("kind") not in TEMPLATES:
+        return gr.update(), gr.update(), gr.update()
+    return (gr.update(value=letter["kind"]), gr.update(value=letter.get("platform") or ""),
+            gr.update(value=letter.get("urls") or ""))

@@ -164,6 +164,18 @@ def test_take_it_down_notice_downloads_with_details(page):
     assert info.value.suggested_filename.endswith(".txt")
 
 
+def test_a_letter_drafted_in_the_chat_opens_filled_in_take_action(page):
+    ask(page, "write my take it down request for onlyfans, the post is https://onlyfans.com/example/123")
+    assert "https://onlyfans.com/example/123" in page.locator("#chatbot").inner_text()
+    page.get_by_role("tab", name="Take action").click()
+    assert page.locator("#notice-platform textarea, #notice-platform input").input_value() == "OnlyFans"
+    assert page.locator("#notice-urls textarea").input_value() == "https://onlyfans.com/example/123"
+    page.wait_for_function(
+        "() => ((document.querySelector('#notice-preview textarea') || {}).value || '')"
+        ".includes('https://onlyfans.com/example/123')", timeout=20_000)
+    assert "TAKE IT DOWN Act" in page.locator("#notice-preview textarea").input_value()
+
+
 def test_docx_letter_downloads_from_memory(page):
     """The .docx is made only on the click and handed over as data (no server file path)."""
     from docx import Document

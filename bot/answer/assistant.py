@@ -221,7 +221,7 @@ class Assistant:
         full = "\n\n".join(p for p in [prefix, body, *notes] if p)
         yield Answer(id=qid, answer=full, citations=reply.cites.items, resources=people, safety=flags,
                      lang=lang, grounded=reply.grounded, intent=reply.intent or u.intent,
-                     facts=u.facts.contract(), steps=reply.steps)
+                     facts=u.facts.contract(), steps=reply.steps, letter=reply.letter)
 
     def _short_reply(self, text: str, place: str | None, lang: str, qid: str | None,
                      flags: SafetyFlags | None = None, prefix: str = "",
