@@ -213,6 +213,11 @@ def _bounded(word: str) -> str:
     return rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])"
 
 
+def wants_contact(query: str) -> bool:
+    """"What's the number for…", "how do I contact…": the person wants a helpline record itself."""
+    return bool(_CONTACT.search(query))
+
+
 class RecourseRetriever(BaseRetriever):
     """The hybrid search behind LangChain's retriever interface, for chains and evaluation."""
 

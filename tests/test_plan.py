@@ -137,3 +137,16 @@ def test_no_adult_only_tool_in_any_minor_flagged_reply_of_any_eval_set(assistant
             offenders.append((qid, bad))
     assert checked >= 20, checked
     assert offenders == [], offenders
+
+
+def test_a_request_already_sent_gets_its_48_hour_clock_not_a_new_letter(assistant):
+    ans = assistant.answer("i sent my take it down request to reddit yesterday at 3pm, nothing happened")
+    assert ans.intent == "situation" and ans.letter is None
+    assert "tida-clock" in step_ids(ans)
+
+
+def test_a_helpline_asked_for_is_cited_from_its_directory_record(assistant):
+    ans = assistant.answer("what is the CCRI number?")
+    record = next(c for c in ans.citations if c.source_id == "dir-ccri-helpline")
+    assert record.last_verified and "844-878-2274" in ans.answer
+    assert ans.answer.count("844-878-2274") <= 2  # the record, and at most the referral line that shares it

@@ -15,13 +15,13 @@ from typing import Iterator
 from bot import jurisdictions, safety
 from bot.answer import compose, offline
 from bot.answer.guided import compare, guided, without_adult_tools
-from bot.answer.helplines import Helplines, block, dedupe
+from bot.answer.helplines import Helplines, block, dedupe, line
 from bot.answer.understand import understand
 from bot.answer.phrases import PHRASES, detect_lang, phrase
 from bot.config import Settings
 from bot.errors import LLMUnavailable, StorageError
 from bot.models import Answer, Resource, SafetyFlags, ScoredChunk
-from bot.retrieval import HybridSearch
+from bot.retrieval import HybridSearch, wants_contact
 from ingest.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -163,8 +163,8 @@ class Assistant:
                 if persona == "staff":
                     body = offline.compose(text, hits, steps, persona, lang, validate, cites)
                 else:  # a victim's question: the direct answer, whole sentences, in budget
-                    body = compose.question(query, hits, cites, lang) or offline.compose(
-                        text, hits, [], persona, lang, False, cites)
+                    body = self._contact(query, hits, cites, lang) or compose.question(
+                        query, hits, cites, lang) or offline.compose(text, hits, [], persona, lang, False, cites)
                 if flags.minor:
                     body = without_adult_tools(body)
                 yield body
@@ -190,7 +190,7 @@ class Assistant:
             resources = [r for r in resources if not self.helplines.adult_only(r)]
         shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
         resources = dedupe(resources)[:max(5, shown)]
-        rest = [r for r in resources if r.name not in prefix]
+        rest = [r for r in resources if r.name not in prefix and r.name not in body]
         if rest:  # a victim gets the number to call or text; staff also the address and hours
             tail.insert(0, block(phrase("help", lang), rest if persona == "staff" else rest[:3], brief=persona != "staff"))
         if persona != "staff" and not (flags.crisis or flags.danger):
@@ -253,6 +253,15 @@ class Assistant:
         if best >= self.settings.min_relevance or any(h.exact for h in hits[:3]):
             return True  # close in meaning, or the person named this statute's number
         return lang != "en" and any(h.chunk.lang == lang for h in hits[:3])
+
+    def _contact(self, query: str, hits: list[ScoredChunk], cites, lang: str) -> str:
+        """"What's the CCRI number?": the directory record itself, cited like any source, so its
+        last-verified date is shown with it."""
+        if not wants_contact(query):
+            return ""
+        found = [(h.chunk, r) for h in hits[:3] if h.chunk.kind == "directory"
+                 for r in [self.helplines.resource(h.chunk.source_id)] if r]
+        return "\n".join([phrase("found", lang), *(f"{line(r)} {cites.ref(c)}" for c, r in found[:2])]) if found else ""
 
     def _steps(self, hits: list[ScoredChunk], flags: SafetyFlags):
         for hit in hits[:4]:

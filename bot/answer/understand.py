@@ -203,7 +203,7 @@ def classify(text: str, facts: Facts, vector: np.ndarray | None, previous: str |
     ruled = rule_intent(text)
     if ruled:
         return ruled, 1.0
-    on_topic = bool(R.ON_TOPIC.search(text.lower()) or facts.harm or facts.platforms)
+    on_topic = bool(R.ON_TOPIC.search(text.lower()) or R.HELPLINE.search(text.lower()) or facts.harm or facts.platforms)
     head = intent_head()
     probs: dict[str, float] = {}
     if head is None or vector is None:
@@ -215,6 +215,8 @@ def classify(text: str, facts: Facts, vector: np.ndarray | None, previous: str |
         if len(text) > 25 or on_topic or previous:
             probs["greeting"] = 0.0  # a greeting is short, about nothing yet, and comes first
         guess = max(probs, key=probs.get)
+    if guess == "task" and R.DONE["sent_removal_request"].search(text.lower()):
+        guess = "situation"  # "I sent my take it down request…": what comes next, not a new letter
     if previous == "situation" and guess == "question" and len(text.split()) <= 8 and not R.QUESTION_WORDS.search(text.lower()):
         guess = "situation"  # "i'm in texas btw", "he's 17": more facts for the same plan
     return guess, probs.get(guess, 1.0)

@@ -117,6 +117,9 @@ TASKS = {
     "tida": _rx(r"take it down|removal request|takedown request|remov\w* request|48", r"solicitud de (retiro|eliminaci[óo]n)", r"移除|下架"),
     "platform": _rx(r"\breport\b|\bplatform\b", r"reporte", r"檢舉"),
 }
+# Asking for one of the helplines we list is in scope ("what's the 988 number?", "línea de crisis").
+HELPLINE = _rx(r"\b(988|ccri|helplines?|hotlines?|crisis (line|text line)|lifeline|cybertipline|take it down|stopncii)\b",
+               r"\b(l[íi]neas? (de )?(ayuda|crisis|988)|la 988)\b", r"(專線|熱線|安心專線|求助電話)")
 ON_TOPIC = _rx(r"\b(nudes?|naked|intimate|sexual|sex tape|porn\w*|explicit|revenge|sextort\w*|deep ?fakes?|nudif\w*|"
                r"stop ?ncii|take it down|ncii|ncmec|cybertip\w*|image[- ]based|private (pics|photos|images|videos)|"
                r"(my|our) (pics|photos|pictures|images|videos?)|ccri|dmca|6851|removal request)\b",
