@@ -32,6 +32,7 @@ from ingest.index import Index, reset_embedded_clients
 log = logging.getLogger(__name__)
 RRF_K = 60
 CANDIDATES = 40
+HEADING_BOOST = 0.003  # per question word (stem) found in a passage's heading
 _STOP = set("""a an the and or of to in on for with is are was were be been it its this that
 i me my we you your he she they them his her their what which who how can do does did if at by
 from as about not no so there any""".split())
@@ -150,6 +151,7 @@ class HybridSearch:
                 scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
 
         numbers = set(_NUMBER.findall(query.lower()))
+        q_stems = _stems(query)
         wants_contact = bool(_CONTACT.search(query))
         subsections = set(_SUBSECTION.findall(query.lower()))
         for cid in scores:
@@ -159,6 +161,10 @@ class HybridSearch:
             elif not place and chunk.kind == "statute" and chunk.jurisdiction not in ("US", "INTL"):
                 scores[cid] -= 0.01  # no place named: prefer federal law and general guides
                 # over one state's or one country's law
+            if q_stems and chunk.section:
+                # Words of the question in the passage's own heading ("include … required" →
+                # "Include the four required parts"): a strong, cheap sign it is the passage asked for.
+                scores[cid] += HEADING_BOOST * len(q_stems & _stems(chunk.section))
             if chunk.source_id in named:
                 scores[cid] += 0.02  # the platform the person names ("on Erome"): its own file first
             if numbers and any(n in chunk.citation.lower() for n in numbers):
@@ -211,6 +217,11 @@ def _platform_patterns(sources: dict) -> list[tuple[re.Pattern, str]]:
 
 def _bounded(word: str) -> str:
     return rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])"
+
+
+def _stems(text: str) -> set[str]:
+    """Content words cut to six letters, so "required" meets "require" and "including" "include"."""
+    return {t[:6] for t in tokenize(text) if len(t) > 3}
 
 
 def wants_contact(query: str) -> bool:
