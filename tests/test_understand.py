@@ -53,3 +53,8 @@ def test_a_place_is_named_in_the_reply_language():
     assert jurisdictions.name_of("US-NY", "es") == "Nueva York"
     assert jurisdictions.name_of("US-OH", "zh-TW") == "俄亥俄州"
     assert jurisdictions.name_of("ES", "es") == "España" and jurisdictions.name_of("GB-SCT", "es") == "Scotland"
+
+
+def test_a_threat_to_post_is_not_read_as_already_posted():
+    facts = facts_of("He keeps saying he'll post my videos if I leave him", ALIASES)
+    assert "threatened" in facts.harm and "posted" not in facts.harm

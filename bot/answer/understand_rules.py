@@ -15,15 +15,15 @@ def _rx(*parts: str) -> re.Pattern:
 
 NUM = r"(\d{1,2})"
 HARMS = {
-    "posted": _rx(r"\b(posted|post(ed|ing)? (it|them|my|our)|uploaded|upload(ed)?|put (it|them|my \w+) (up|on|online)|"
+    "posted": _rx(r"\b(posted|post(ed|ing) (it|them|my|our)|uploaded|upload(ed)?|put (it|them|my \w+) (up|on|online)|"
                   r"leaked|shared|spread(ing)?|went viral|published|is (up )?on (pornhub|reddit|x|twitter|onlyfans|a site|a website)|"
                   r"are (up )?on|(found|saw) (my|our|the) \w+ (on|in)|online)\b",
                   r"\b(subi[óo]|subiendo|public[óo]|compart(i[óo]|ieron)|filtr(ó|o|aron)|difundi(ó|o|eron)|colg(ó|aron)|est[áa]n? en|"
                   r"(las|los|la|lo) (puso|pusieron|subi[óo])|encontr\w* en)\b",
                   r"(po文|po了|po到|po在|上po|貼到|貼在|傳到[^，。,]{0,12}上|傳到[a-z]|放到|放上|放在[^，。,]{0,8}(網站|帳號|上)|"
                   r"上傳|外流|散布|散佈|流出|公開|分享了|有我的?(裸照|影片|照片)|發現(那部|我的)?(影片|裸照))"),
-    "threatened": _rx(r"\b(threat\w*|going to (post|share|send|leak)|gonna (post|share|send|leak)|will (post|share|send|leak)|"
-                      r"says? (he|she|they)('ll| will)|unless i|if i don'?t|or (else|he|she|they) (will|'ll))\b",
+    "threatened": _rx(r"\b(threat\w*|(going to|gonna|will|'ll|would) (post|share|send|leak|upload|release|show)|"
+                      r"(says?|saying|said) (he|she|they)('ll| will| would)|unless i|if i don'?t|or (else|he|she|they) (will|'ll))\b",
                       r"\b(amenaz\w*|va a (subir|publicar|mandar|enviar)|si no le|o (se )?(l[oa]s?|le) (manda|publica|sube|env[íi]a))\b", r"(威脅|要脅|恐嚇|不然就|要散布|要公開|就要把|說要|說如果|要寄到|要傳給)"),
     "sextortion": _rx(r"\b(sextort\w*|blackmail\w*|extort\w*|wants? (money|\$|more (pics|photos|nudes|videos))|"
                       r"demand\w* (money|\$|more)|pay (him|her|them)|send (him|her|them) \$|\$\s?\d+|gift cards?|bitcoin|"
