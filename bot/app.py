@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 
 from bot import jurisdictions
 from bot.answer.assistant import MAX_HISTORY, MAX_MESSAGE, Assistant
+from bot.answer.helplines import line
 from bot.answer.phrases import detect_lang, phrase
 from bot.config import Settings
 from bot.models import Answer
@@ -163,7 +164,7 @@ def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) ->
     lines = [phrase("storage", lang)]
     try:
         for flag in ("crisis", "help"):
-            lines += [f"- {r.name}: {' · '.join(b for b in (r.phone, r.sms, r.url) if b)}"
+            lines += [line(r, hours=False)
                       for r in assistant.helplines.route(flag, jurisdictions.normalise(place_code or None), lang)[:2]]
     except Exception:  # noqa: BLE001 - the directory is unreadable too: the header still has the lines
         pass

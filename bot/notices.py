@@ -144,8 +144,6 @@ def build_notices_tab() -> tuple:
 def letter_updates(letter: dict | None) -> tuple:
     """Gradio updates for the Take action fields: filled from a letter drafted in the chat,
     left as the person typed them otherwise."""
-    import gradio as gr
-
     if not letter or letter.get("kind") not in TEMPLATES:
         return gr.update(), gr.update(), gr.update()
     return (gr.update(value=letter["kind"]), gr.update(value=letter.get("platform") or ""),

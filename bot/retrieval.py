@@ -26,6 +26,7 @@ from bot.bm25 import SparseBM25
 from bot.config import Settings
 from bot.errors import RecourseError, StorageError
 from bot.models import Chunk, ScoredChunk
+from bot.platform_names import alias_pattern, platform_aliases
 from ingest.embed import Embedder, get_embedder
 from ingest.index import Index, reset_embedded_clients
 
@@ -152,7 +153,7 @@ class HybridSearch:
 
         numbers = set(_NUMBER.findall(query.lower()))
         q_stems = _stems(query)
-        wants_contact = bool(_CONTACT.search(query))
+        contact = wants_contact(query)
         subsections = set(_SUBSECTION.findall(query.lower()))
         for cid in scores:
             chunk = self.chunks[cid]
@@ -173,7 +174,7 @@ class HybridSearch:
             if subsections and chunk.section and any(sub in chunk.section.lower() for sub in subsections):
                 scores[cid] += 0.02  # "§ 6851(b)(3)" names the subsection itself
                 exact.add(cid)
-            if wants_contact and chunk.kind == "directory":
+            if contact and chunk.kind == "directory":
                 scores[cid] += 0.01  # "what's the number for…" wants the record itself
             if minor is False and chunk.audience == "minor":
                 scores[cid] -= 0.008
@@ -194,29 +195,11 @@ class HybridSearch:
 
 
 def _platform_patterns(sources: dict) -> list[tuple[re.Pattern, str]]:
-    """(pattern, source id) for each alias that platform files declare, so a query naming a
-    platform finds that platform's file. One- and two-letter aliases ("x", "ig") are left to the
-    understand stage, which reads them in context; a name written in capitals ("LINE", "VK") also
-    counts when typed in capitals, since "line" in lower case is an ordinary word. Boundaries are
-    ASCII, so "傳到LINE群組" names LINE."""
-    out = []
-    for sid, entry in sources.items():
-        if not (entry.get("path") or "").startswith("platforms/"):
-            continue
-        meta = entry.get("meta") or {}
-        for alias in meta.get("aliases") or []:
-            alias = str(alias).lower()
-            if alias.isascii() and len(alias) < 3:
-                continue
-            out.append((re.compile(_bounded(alias) if alias.isascii() else re.escape(alias), re.I), sid))
-        name = str(meta.get("name") or "")
-        if len(name) >= 3 and name.isupper() and name.isalpha():
-            out.append((re.compile(_bounded(name)), sid))
-    return out
-
-
-def _bounded(word: str) -> str:
-    return rf"(?<![A-Za-z0-9_.]){re.escape(word)}(?![A-Za-z0-9_])"
+    """(pattern, source id) for each platform alias, so a query naming a platform finds that
+    platform's file. One- and two-letter aliases ("x", "ig") are left to the understand stage,
+    which reads them in context."""
+    return [(alias_pattern(alias), sid) for alias, sid, _ in platform_aliases(sources)
+            if not (alias.isascii() and len(alias) < 3)]
 
 
 def _stems(text: str) -> set[str]:

@@ -81,7 +81,7 @@ def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, peop
     people = [r for r in people if r.url not in phones]  # a helpline already on a step is not repeated
     talk = [phrase("talk", lang), *(line(r, hours=False, brief=True) for r in people[:2])] if people else []
     tail = ["\n".join(talk)] + ([question] if question else [])
-    body_steps = [line for line, _ in lines]
+    body_steps = [text for text, _ in lines]
     while True:
         parts = head + notes + ([phrase("plan_title", lang)] + body_steps if body_steps else []) + tail
         text = "\n".join(p for p in parts if p)

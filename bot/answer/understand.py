@@ -22,6 +22,7 @@ import numpy as np
 from bot import jurisdictions
 from bot.answer import understand_rules as R
 from bot.models import SafetyFlags
+from bot.platform_names import alias_pattern, platform_aliases  # platform_aliases: also for callers
 
 INTENTS = ("situation", "question", "task", "greeting", "out_of_scope")
 HEADS = Path(__file__).with_name("understand_heads.npz")
@@ -76,27 +77,10 @@ class Understanding:
 
 
 # -- platforms ------------------------------------------------------------------------------
-def platform_aliases(sources: dict) -> list[tuple[str, str, str]]:
-    """(alias, source id, display name), longest first, from knowledge/platforms/ front matter."""
-    out = []
-    for sid, entry in sources.items():
-        meta = entry.get("meta") or {}
-        if not (entry.get("path") or "").startswith("platforms/"):
-            continue
-        name = str(meta.get("name") or entry.get("title"))
-        for alias in meta.get("aliases") or []:
-            out.append((str(alias).lower(), sid, name))
-        if meta.get("aliases") and len(name) >= 3 and name.isupper() and name.isalpha():
-            out.append((name, sid, name))  # "LINE", "VK": the name itself, but only in capitals
-    return sorted(out, key=lambda x: -len(x[0]))
-
-
 def find_platforms(text: str, aliases: list[tuple[str, str, str]]) -> tuple[list[str], list[str]]:
     lowered, ids, names = text.lower(), [], []
     for alias, sid, name in aliases:
-        # ASCII boundaries, so "在IG上" and "傳到LINE群組" name the platform inside Chinese text.
-        pattern = rf"(?<![A-Za-z0-9_.]){re.escape(alias)}(?![A-Za-z0-9_])" if alias.isascii() else re.escape(alias)
-        if sid not in ids and re.search(pattern, text if alias.isupper() else lowered):
+        if sid not in ids and alias_pattern(alias).search(text):
             if alias == "x" and not R.X_CONTEXT.search(lowered):
                 continue  # "x" alone is the platform only in "on x", "x.com", "twitter/x"
             ids.append(sid)
