@@ -22,24 +22,27 @@ from tests.conftest import DATA
 CHROMA = Path(sys.executable).with_name("chroma")
 
 
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory):
+def start_server(path: Path) -> tuple[subprocess.Popen, str]:
+    """A real `chroma run` on a free 127.0.0.1 port, answering its heartbeat."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    path = tmp_path_factory.mktemp("chroma-server")
     proc = subprocess.Popen([str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
             urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-            break
+            return proc, url
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
+    proc.kill()
+    pytest.fail("chroma server did not start")
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory):
+    proc, url = start_server(tmp_path_factory.mktemp("chroma-server"))
     yield url
     proc.terminate()
     proc.wait(timeout=20)
@@ -77,3 +80,23 @@ def test_ingest_answer_and_reingest_while_answering(tmp_path, chroma_url, embedd
     ans = bot.answer("Should I tell a trusted person about the sextortion?")
     assert any((c.section or "").startswith("Step 3") for c in ans.citations)
     assert Index(settings).manifest()["generation"] == 2
+
+
+def test_a_store_lost_while_answering_gives_a_calm_reply_and_helplines(tmp_path, embedder):
+    # Its own server, so stopping it leaves the module's server alone. The store going away
+    # between two questions is the failure an operator actually meets (a restarted or crashed
+    # Chroma); it must not reach the person as a traceback, nor as an uncited answer.
+    proc, url = start_server(tmp_path / "store")
+    try:
+        shutil.copytree(DATA / "corpus", tmp_path / "knowledge")
+        settings = Settings(knowledge_dir=tmp_path / "knowledge", index_dir=tmp_path / "unused",
+                            chroma_url=url, collection="lost-test")
+        run_ingest(settings, embedder=embedder, progress=False)
+        bot = Assistant(settings, embedder=embedder)
+        assert bot.answer("Can I sue someone who posted my nudes?").citations
+    finally:
+        proc.kill()
+        proc.wait(timeout=20)
+    ans = bot.answer("How do I get my photos off Reddit?")
+    assert "something went wrong on my side" in ans.answer
+    assert ans.resources and not ans.grounded and not ans.citations

@@ -118,9 +118,11 @@ def test_ingest_rebuild_replaces_a_damaged_index(corpus_settings, tmp_path):
     assert run(settings, "search", "--json", "texas deepfake").returncode == 0
 
 
-def test_an_index_damaged_while_answering_gives_a_calm_reply_and_helplines(knowledge_settings, embedder,
-                                                                          tmp_path):
-    # The real index: the small fixture corpus fits in SQLite's page cache and keeps answering.
+def test_an_index_damaged_while_answering_never_shows_an_error(knowledge_settings, embedder, tmp_path):
+    # An embedded index garbled under a running process: SQLite may go on serving the pages it
+    # has cached (the small fixture corpus fits), or fail on the next read — which of the two is
+    # up to its cache, so both are allowed; a traceback or an uncited answer is not. The calm
+    # reply itself is pinned down deterministically in test_chroma_server (store stopped).
     settings = copy_index(knowledge_settings, tmp_path)
     bot = Assistant(settings, embedder=embedder)
     assert bot.answer("Can I sue someone who posted my nudes?").citations
@@ -133,8 +135,10 @@ def test_an_index_damaged_while_answering_gives_a_calm_reply_and_helplines(knowl
                 fh.write(random.Random(3).randbytes(size - 100))
     bot.search._checked = 0.0
     ans = bot.answer("How do I get my photos off Reddit?")
-    assert "something went wrong on my side" in ans.answer
-    assert ans.resources and not ans.grounded
+    if "something went wrong on my side" in ans.answer:
+        assert ans.resources and not ans.grounded and not ans.citations
+    else:
+        assert ans.citations and ans.grounded  # still answering, from what it had read
 
 
 def test_a_missing_chroma_server_is_named_before_the_model_loads(corpus_settings):
