@@ -41,6 +41,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*[a-z]?|[\u3400-\u9fff\uac00-\ud7af]")
 _CONTACT = re.compile(r"\b(number|phone|call|contact|hotline|helpline|text line|"
                       r"email|teléfono|número|línea)\b|電話|專線|聯絡", re.I)
 _SUBSECTION = re.compile(r"(?:\([a-z0-9]{1,4}\))+")
+_ADULT_HEADING = re.compile(r"\badults?\b(?!.*\b(minor|child|under 18|teen))", re.I)
 _NUMBER = re.compile(r"\b\d{3,4}[a-z]?(?:\.\d+)?\b")
 
 
@@ -178,6 +179,8 @@ class HybridSearch:
                 scores[cid] += 0.01  # "what's the number for…" wants the record itself
             if minor is False and chunk.audience == "minor":
                 scores[cid] -= 0.008
+            if minor and chunk.section and _ADULT_HEADING.search(chunk.section):
+                scores[cid] -= 0.008  # a child is involved: a passage headed as adults' law comes later
             if lang and lang != "en" and chunk.lang == lang:
                 scores[cid] += 0.03
         best = sorted(scores, key=lambda cid: -scores[cid])[:k]

@@ -64,3 +64,16 @@ def test_misuse_is_refused_without_retrieval(corpus_assistant):
 def test_follow_up_inherits_the_topic(corpus_assistant):
     ans = corpus_assistant.answer("what about Texas?", history=["Is a sexual deepfake of me illegal?"])
     assert any(c.source_id == "us-tx-ncii" for c in ans.citations)
+
+
+def test_a_sentence_that_leans_on_the_one_before_never_stands_alone():
+    from bot.answer.offline import key_sentences
+    from bot.models import Chunk
+    text = ("This guide says what happens to your words. Copies of sex images can cause more harm. "
+            "They can be illegal to hold, especially of anyone under 18. Nothing you type is logged.")
+    chunk = Chunk(id="c", source_id="s", text=text, heading="h", title="t", kind="guide", jurisdiction="INTL",
+                  citation="c", url="https://example.org", last_verified="2026-12-03")
+    gist = key_sentences(chunk, "is it illegal to hold", budget=400)
+    assert "They can be illegal" in gist and "Copies of sex images can cause more harm. They" in gist
+    short = key_sentences(chunk, "is it illegal to hold", budget=110)
+    assert "They can be illegal" not in short  # no room for its antecedent: left out, not orphaned

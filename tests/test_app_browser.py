@@ -249,7 +249,9 @@ def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
             for pg in (first, second):
                 pg.goto(url)
                 pg.wait_for_selector("#question textarea", timeout=60_000)
-            first.fill("#question textarea", "Can I sue someone who posted my nudes?")
+            # A general question: the (slow) model writes it. A person's own case gets the plan,
+            # which is composed offline and would not hold the queue.
+            first.fill("#question textarea", "What does the TAKE IT DOWN Act require platforms to do?")
             first.keyboard.press("Enter")
             first.wait_for_timeout(1000)
             second.fill("#question textarea", "How do I report a post on Reddit?")

@@ -150,3 +150,34 @@ def test_a_helpline_asked_for_is_cited_from_its_directory_record(assistant):
     record = next(c for c in ans.citations if c.source_id == "dir-ccri-helpline")
     assert record.last_verified and "844-878-2274" in ans.answer
     assert ans.answer.count("844-878-2274") <= 2  # the record, and at most the referral line that shares it
+
+
+def test_a_partner_threat_without_a_place_gets_the_abuse_step_and_the_domestic_violence_line(assistant):
+    ans = assistant.answer("He keeps saying he'll post my videos if I leave him")
+    assert ans.facts["who"] == "partner" and "threatened" in ans.facts["harm"]
+    assert step_ids(ans)[0] == "partner-protective-order"
+    assert "protective order" in ans.answer and "800-799-7233" in ans.answer
+    assert ans.resources[0].id == "dir-ndvh"
+
+
+def test_a_partner_outside_the_us_gets_that_countrys_line_and_no_us_step(assistant):
+    ans = assistant.answer("my ex boyfriend is threatening to post my nudes, I live in Spain")
+    assert ans.facts["place"] == "ES" and "partner-protective-order" not in step_ids(ans)
+    assert "016" in ans.answer and "800-799-7233" not in ans.answer
+
+
+def test_asking_ones_rights_without_a_place_shows_the_us_law_as_such_and_asks_the_place(assistant):
+    ans = assistant.answer("Nude pictures of me were posted to a forum by someone I used to date. "
+                           "What are my legal rights?")
+    ids = step_ids(ans)
+    assert "legal-federal-civil" in ids and "legal-state-law" in ids
+    assert "If you are in the US" in ans.answer and "15 U.S.C. § 6851" in ans.answer
+    assert "Which state or country" in ans.answer and len(ans.steps) <= 5
+
+
+def test_asking_ones_rights_in_a_state_keeps_both_laws_in_full(assistant):
+    ans = assistant.answer("my ex posted my nudes on reddit, can I sue him? I'm in Texas")
+    ids = step_ids(ans)
+    assert "legal-state-law" in ids and "legal-federal-civil" in ids
+    assert "If you are in the US" not in ans.answer
+    assert "21.16" in ans.answer and "15 U.S.C. § 6851" in ans.answer

@@ -58,3 +58,34 @@ def test_a_place_is_named_in_the_reply_language():
 def test_a_threat_to_post_is_not_read_as_already_posted():
     facts = facts_of("He keeps saying he'll post my videos if I leave him", ALIASES)
     assert "threatened" in facts.harm and "posted" not in facts.harm
+
+
+@pytest.mark.parametrize("text", [
+    "He keeps saying he'll post my videos if I leave him",
+    "Nude pictures of me were posted to a forum by someone I used to date",
+    "ever since we broke up he sends my pics around",
+    "dice que si lo dejo va a publicar mis fotos",
+    "如果我跟他分手，他就要把影片傳出去",
+])
+def test_a_partner_is_recognised_without_the_word_partner(text):
+    assert facts_of(text, ALIASES).who == "partner"
+
+
+def test_a_stranger_or_someone_unnamed_is_not_a_partner():
+    assert facts_of("someone posted my nudes on reddit", ALIASES).who == "unknown"
+    assert facts_of("a guy i met online wants money", ALIASES).who == "stranger"
+
+
+def test_safety_steps_are_in_scope_but_evidence_for_a_divorce_is_not():
+    from bot.answer.understand import classify, Facts, rule_intent
+    assert classify("Should I delete everything and block him?", Facts(), None, None)[0] != "out_of_scope"
+    assert rule_intent("How do I collect evidence for my divorce?") == "out_of_scope"
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("What are my legal rights?", True), ("can i sue him for this", True), ("¿Puedo demandar?", True),
+    ("這樣違法嗎", True), ("How do I report it to Instagram?", False), ("me demanda dinero", False),
+])
+def test_a_question_about_the_law_is_recognised(text, asks):
+    from bot.answer import understand_rules as R
+    assert bool(R.ASKS_LAW.search(text.lower())) is asks

@@ -40,6 +40,8 @@ _AGE_GIVEN = re.compile(r"\b(i'?m|i am|i was|when i was|aged?) \d{1,2}\b|\b(adul
 _HASH_TOOLS = re.compile(r"stop ?ncii|take it down \(ncmec\)|takeitdown\.ncmec|ncmec'?s take it down", re.I)
 _LEGAL = re.compile(r"\b(law|laws|legal|illegal|crime|criminal|sue|suing|lawsuit|statute|rights?|"
                     r"press charges|prosecut\w*)\b", re.I)
+# A question about federal law has one answer wherever the person is: no need to ask the place.
+_FEDERAL = re.compile(r"\b(federal\w*|u\.?s\.?c|take it down act|vawa|6851)\b", re.I)
 
 
 def clean(text: str) -> str:
@@ -176,7 +178,7 @@ class Assistant:
             resources += self.helplines.route("help", place, lang)
             yield body
         tail = []
-        if grounded and not place and _LEGAL.search(query) and not any(
+        if grounded and not place and _LEGAL.search(query) and not _FEDERAL.search(query) and not any(
                 jurisdictions.detect(h) for h in history):
             tail.append(phrase("ask_place", lang))
         elif (grounded and not flags.minor and _AGE_MATTERS.search(query) and not _AGE_GIVEN.search(query)

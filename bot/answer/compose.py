@@ -50,6 +50,8 @@ def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FU
     `phones`: a helpline's number by its address, shown on the step that links to it (so the
     helpline is one tap away without a second line naming it again)."""
     out, phones = [], phones or {}
+    if any(step.asked for step in steps):
+        full = 0  # the steps that answer the question carry the text, not the first ones
     for n, step in enumerate(steps, 1):
         chunk = step_chunk(step, chunks_of(step.source_id))
         ref = cites.ref(chunk) if chunk else ""
@@ -57,7 +59,7 @@ def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FU
         # it on the site or app") has none, and its [n] leads to the source.
         url = step.url or (chunk.url if chunk else None)
         title = f"[{step.title}]({step.url})" if step.url else f"**{step.title}**"
-        text = f" — {step.text}" if n <= full or step.kind in PERSONAL else ""
+        text = f" — {step.text}" if n <= full or step.kind in PERSONAL or step.asked else ""
         phone = f" · {phones[step.url]}" if step.url in phones else ""
         out.append((f"{n}. {title}{phone}{text} {ref}".rstrip(),
                     {**step.contract(_citation(chunk)), "url": url}))

@@ -17,7 +17,7 @@ from bot.answer.helplines import block
 from bot.answer.offline import CitationList
 from bot.answer.phrases import phrase
 from bot.answer.plan import law_of, laws_by_place, plan
-from bot.answer.understand import Understanding
+from bot.answer.understand import Facts, Understanding
 from bot.models import Resource, SafetyFlags
 
 TASK_LETTERS = {"tida": "TAKE IT DOWN Act removal request", "dmca": "DMCA takedown notice",
@@ -51,8 +51,15 @@ def without_adult_tools(text: str) -> str:
     return "\n".join(lines)
 
 
-def people(assistant, place: str | None, lang: str, minor: bool) -> list[Resource]:
+def people(assistant, place: str | None, lang: str, minor: bool, facts: Facts | None = None) -> list[Resource]:
+    """The "Talk to a person" lines. A partner or ex doing this is domestic abuse, so the place's
+    domestic violence line is listed: first when they threaten (safety planning, protective
+    orders), second after the image-abuse helpline when the images are already out."""
     found = assistant.helplines.route("help", place, lang)
+    if facts is not None and facts.who == "partner" and facts.harm:
+        dv = [r for r in assistant.helplines.route("partner", place, lang) if r.id not in {f.id for f in found}]
+        at = 0 if {"threatened", "sextortion"} & set(facts.harm) else 1
+        found = found[:at] + dv + found[at:]
     return [r for r in found if not (minor and assistant.helplines.adult_only(r))]
 
 
@@ -83,16 +90,18 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         body = compose.expand(step, assistant.search.chunks_of, cites, text)
         return Reply(body, "question", cites=cites,
                      steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList())[0][1]])
-    if u.intent == "situation" or (u.intent == "question" and u.asks_steps and facts.harm):
+    # A question that asks what to do, or what the law allows, about a harm told: the plan is the
+    # answer ("my ex posted my nudes, what are my legal rights?" gets the laws in full, then steps).
+    if u.intent == "situation" or (u.intent == "question" and (u.asks_steps or u.asks_law) and facts.harm):
         laws = laws_by_place(sources)
-        steps = plan(actions, facts, flags, lang, sources, laws)
+        steps = plan(actions, facts, flags, lang, sources, laws, asks_law=u.asks_law)
         if not steps:
             return None
         notes = []
         if facts.place and not facts.place.startswith("US") and not law_of(laws, facts.place):
             notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place, lang)))
         cites = CitationList()
-        helpers = people(assistant, place, lang, minor)
+        helpers = people(assistant, place, lang, minor, facts)
         body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
                                         one_question(u, lang, minor), notes, validate=not minor,
                                         budget=budget or compose.BUDGET["situation"])

@@ -43,6 +43,12 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if len(s) > 2]
 
 
+# Openings that refer back to the sentence before (a pronoun, "also", "but").
+DANGLING = re.compile(r"(they|them|it|its|this|that|these|those|he|she|his|her|their|such|also|but|so|then|"
+                      r"however|otherwise|instead|esto|eso|ellos|ellas|tambi[ée]n|pero|sin embargo)\b|[這那它但也]",
+                      re.I)
+
+
 def key_sentences(chunk: Chunk, query: str, budget: int = 600) -> str:
     """The chunk's opening sentence plus the sentences that best match the query, in order."""
     # Retrieved text is data: a sentence that tries to instruct is never repeated to the person.
@@ -54,9 +60,13 @@ def key_sentences(chunk: Chunk, query: str, budget: int = 600) -> str:
     picked, used = {0}, len(sents[0])
     for i in ranked:
         overlap = len(q & set(tokenize(sents[i])))
-        if (overlap or used < 160) and used + len(sents[i]) <= budget:
-            picked.add(i)
-            used += len(sents[i])
+        # A sentence that leans on the one before ("They can be illegal to hold") comes with it,
+        # or not at all: alone it says something its source does not.
+        with_prev = {i - 1, i} if DANGLING.match(sents[i]) and i - 1 not in picked else {i}
+        cost = sum(len(sents[j]) for j in with_prev - picked)
+        if (overlap or used < 160) and used + cost <= budget:
+            picked |= with_prev
+            used += cost
     return " ".join(sents[i] for i in sorted(picked))
 
 

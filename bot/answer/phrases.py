@@ -62,6 +62,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "ask_age": "Were you under 18 when the image was taken? That changes which removal tools work.",
         "ask_platform": "Which website or app is it on? I can then show you that platform's own report route.",
         "ask_place": "Which state or country are you in? The law depends on it.",
+        "if_in_us": "If you are in the US: {title}",
         "llm_failed": "The AI model could not be reached, so this answer was put together "
                       "directly from my sources.",
         "llm_bad_citations": "The AI model's answer did not cite my sources correctly, so this "
@@ -117,6 +118,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "storage": "Lo siento: algo falló de mi lado y ahora no puedo consultar mis fuentes. "
                    "Inténtalo de nuevo en unos minutos. Ya puedes hablar con una persona:",
         "ask_place": "¿En qué estado o país estás? La ley depende de eso.",
+        "if_in_us": "Si estás en EE. UU.: {title}",
         "ask_age": "¿Tenías menos de 18 años cuando se tomó la imagen? Eso cambia qué herramientas sirven.",
         "ask_platform": "¿En qué sitio web o aplicación está? Así te muestro cómo denunciarlo allí.",
         "llm_failed": "No se pudo contactar el modelo de IA; esta respuesta sale directamente de mis fuentes.",
@@ -157,6 +159,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "too_long_reject": "這則訊息太長，我沒辦法閱讀。可以用幾句話告訴我重點嗎？你也可以向專人求助：",
         "storage": "很抱歉，我這邊出了問題，目前無法查詢資料來源。請過幾分鐘再試。你現在就可以向專人求助：",
         "ask_place": "請問你在哪個國家或地區？法律因地而異。",
+        "if_in_us": "如果你在美國：{title}",
         "ask_age": "影像拍攝時你未滿18歲嗎？未成年與成年的移除管道不同。",
         "ask_platform": "影像在哪個網站或 App 上？我可以告訴你該平台的檢舉方式。",
         "llm_failed": "無法連線到 AI 模型，這個回答直接取自我的資料來源。",

@@ -12,10 +12,11 @@ dropped whenever the person pictured is (or may be) under 18, whatever its `when
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot import jurisdictions
+from bot.answer.phrases import phrase
 from bot.answer.understand import Facts
 from bot.models import SafetyFlags
 
@@ -39,6 +40,7 @@ class Step:
     route: str | None = None
     template: str | None = None
     kind: str = "info"  # law, country_law and tida_clock steps are this person's own: always shown in full
+    asked: bool = False  # the step answers what the person asked (the law, to "my legal rights?"): in full
 
     def contract(self, citation: str) -> dict:
         return {"id": self.action_id, "title": self.title, "text": self.text, "url": self.url,
@@ -46,8 +48,11 @@ class Step:
 
 
 def _in_place(place: str | None, wanted: list[str]) -> bool:
-    """A country code matches its own subdivisions (US matches US-TX)."""
-    return bool(place) and any(place == w or place.startswith(w + "-") for w in wanted)
+    """A country code matches its own subdivisions (US matches US-TX); "unknown" matches a
+    conversation that has not said where the person is."""
+    if not place:
+        return "unknown" in wanted
+    return any(place == w or place.startswith(w + "-") for w in wanted)
 
 
 def applies(action: dict, facts: Facts, flags: SafetyFlags, partner_named: bool) -> bool:
@@ -91,32 +96,54 @@ def _text(action: dict, key: str, lang: str) -> str:
 
 
 def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sources: dict,
-         laws: dict[str, dict] | None = None) -> list[Step]:
-    """The ordered, filled-in steps for this person (at most MAX_STEPS)."""
+         laws: dict[str, dict] | None = None, asks_law: bool = False) -> list[Step]:
+    """The ordered, filled-in steps for this person (at most MAX_STEPS).
+
+    asks_law: the person asked what the law says or allows ("what are my legal rights?"), so up
+    to two legal steps are kept over general ones; with no place said, the US ones are shown,
+    titled "If you are in the US", beside the question that asks where they are."""
     platform = _first_platform(facts, sources)
     partner_named = any((sources.get(pid, {}).get("meta") or {}).get("hash_partner") for pid in facts.platforms)
-    chosen = [a for a in actions if applies(a, facts, flags, partner_named)]
+    assume_us = asks_law and not facts.place
+    legal_facts = replace(facts, place="US") if assume_us else facts
+
+    def facts_for(action: dict) -> Facts:
+        return legal_facts if action["group"] == "legal" else facts
+
+    chosen = [a for a in actions if applies(a, facts_for(a), flags, partner_named)]
     superseded = {s for a in chosen for s in (a.get("supersedes") or [])}
     chosen = [a for a in chosen if a["id"] not in superseded]
-    chosen.sort(key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
+    def order(action: dict) -> tuple[float, int]:
+        # Asked about the law: the legal steps answer the question, so they come right after safety.
+        rank = 0.5 if asks_law and action["group"] == "legal" else GROUPS.index(action["group"])
+        return rank, action.get("priority", 50)
+
+    chosen.sort(key=order)
+    per_group = PER_GROUP | ({"legal": 2} if asks_law else {})
     picked: list[dict] = []
     used: dict[str, int] = {}
     for action in chosen:  # first pass: breadth, one per group (two where allowed)
-        if used.get(action["group"], 0) < PER_GROUP.get(action["group"], 1):
+        if used.get(action["group"], 0) < per_group.get(action["group"], 1):
             picked.append(action)
             used[action["group"]] = used.get(action["group"], 0) + 1
-    picked = sorted(picked, key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
-    steps = [step for action in picked if (step := _fill(action, facts, lang, platform, laws or {}))]
-    return _trim(steps)
+    picked = sorted(picked, key=order)
+    steps = [step for action in picked if (step := _fill(action, facts_for(action), lang, platform, laws or {}))]
+    for step in steps:
+        if asks_law and step.group == "legal":
+            step.asked = True
+            if assume_us:
+                step.title = phrase("if_in_us", lang).format(title=step.title)
+    return _trim(steps, keep_groups={"legal"} if asks_law else set())
 
 
-def _trim(steps: list[Step]) -> list[Step]:
+def _trim(steps: list[Step], keep_groups: set[str] = frozenset()) -> list[Step]:
     """At most MAX_STEPS, in order; a step built for this person (their place's law, their 48-hour
-    clock) keeps its place over a general one, since nothing else in the reply says it."""
+    clock) keeps its place over a general one, since nothing else in the reply says it, and so
+    does a step of a group the person asked about (the law, when they asked their rights)."""
     if len(steps) <= MAX_STEPS:
         return steps
-    own = [s for s in steps if s.kind in PERSONAL]
-    general = [s for s in steps if s.kind not in PERSONAL][: max(0, MAX_STEPS - len(own))]
+    own = [s for s in steps if s.kind in PERSONAL or s.group in keep_groups]
+    general = [s for s in steps if not (s.kind in PERSONAL or s.group in keep_groups)][: max(0, MAX_STEPS - len(own))]
     kept = {id(s) for s in own[:MAX_STEPS] + general}
     return [s for s in steps if id(s) in kept]
 

@@ -71,6 +71,7 @@ class Understanding:
     intent: str
     facts: Facts
     asks_steps: bool = False  # "what should I do" — a question that wants the plan
+    asks_law: bool = False  # "what are my legal rights", "can I sue" about their own case: the plan shows the law
     task: str | None = None  # tida | dmca | police | platform
     expand: int | None = None  # "tell me more about step 3"
     confidence: float = 1.0  # the head's probability for the intent (1.0 when a rule decided)
@@ -187,7 +188,9 @@ def classify(text: str, facts: Facts, vector: np.ndarray | None, previous: str |
     ruled = rule_intent(text)
     if ruled:
         return ruled, 1.0
-    on_topic = bool(R.ON_TOPIC.search(text.lower()) or R.HELPLINE.search(text.lower()) or facts.harm or facts.platforms)
+    lowered = text.lower()
+    on_topic = bool(R.ON_TOPIC.search(lowered) or R.HELPLINE.search(lowered) or R.SAFETY_STEPS.search(lowered)
+                    or facts.harm or facts.platforms)
     head = intent_head()
     probs: dict[str, float] = {}
     if head is None or vector is None:
@@ -218,5 +221,6 @@ def understand(text: str, history: list[str], sources: dict, flags: SafetyFlags 
     task = next((name for name, pattern in R.TASKS.items() if pattern.search(lowered)), None) if intent == "task" else None
     m = R.EXPAND.search(lowered)
     return Understanding(intent=intent, facts=facts, asks_steps=bool(R.WHAT_TO_DO.search(lowered)),
+                         asks_law=bool(R.ASKS_LAW.search(lowered) and R.FIRST_PERSON.search(lowered)),
                          task=task, expand=int(next(g for g in m.groups() if g)) if m else None,
                          confidence=confidence)

@@ -17,7 +17,7 @@ NUM = r"(\d{1,2})"
 HARMS = {
     "posted": _rx(r"\b(posted|post(ed|ing) (it|them|my|our)|uploaded|upload(ed)?|put (it|them|my \w+) (up|on|online)|"
                   r"leaked|shared|spread(ing)?|went viral|published|is (up )?on (pornhub|reddit|x|twitter|onlyfans|a site|a website)|"
-                  r"are (up )?on|(found|saw) (my|our|the) \w+ (on|in)|online)\b",
+                  r"are (up )?on|(found|saw) (my|our|the) \w+ (on|in)|(?<!met )online)\b",  # "met online" is how, not where
                   r"\b(subi[óo]|subiendo|public[óo]|compart(i[óo]|ieron)|filtr(ó|o|aron)|difundi(ó|o|eron)|colg(ó|aron)|est[áa]n? en|"
                   r"(las|los|la|lo) (puso|pusieron|subi[óo])|encontr\w* en)\b",
                   r"(po文|po了|po到|po在|上po|貼到|貼在|傳到[^，。,]{0,12}上|傳到[a-z]|放到|放上|放在[^，。,]{0,8}(網站|帳號|上)|"
@@ -46,12 +46,19 @@ HARMS = {
 }
 WHO = {
     "partner": _rx(r"\b(ex|my ex\w*|ex-?(boyfriend|girlfriend|husband|wife|partner|bf|gf)|boyfriend|girlfriend|"
-                   r"husband|wife|partner|bf|gf|fianc[ée]e?|spouse|baby ?daddy|the father of my)\b",
-                   r"\b(mi ex|ex ?novi[oa]|novi[oa]|expareja|pareja|esposo|esposa|marido)\b", r"(前男友|前女友|男友|女友|老公|老婆|前夫|前妻|男朋友|女朋友|伴侶)"),
+                   r"husband|wife|partner|bf|gf|fianc[ée]e?|spouse|baby ?daddy|the father of my|"
+                   # Said without the word: "someone I used to date", "if I leave him", "we broke up".
+                   r"(someone|a (guy|girl|man|woman)|the (guy|girl|man|woman)) i (used to date|dated|was dating|was seeing)|"
+                   r"i (used to date|dated|was dating) (him|her|them)|if i (leave|break up with|dump) (him|her|them)|"
+                   r"(since|after|when) (i left|we broke up|we split)|we (broke up|split up|used to date))\b",
+                   r"\b(mi ex|ex ?novi[oa]|novi[oa]|expareja|pareja|esposo|esposa|marido|si (lo|la) dejo|"
+                   r"(alguien|un chico|una chica) con (quien|el que|la que) sal[íi]a|desde que (lo|la) dej[ée]|terminamos)\b",
+                   r"(前男友|前女友|男友|女友|老公|老婆|前夫|前妻|男朋友|女朋友|伴侶|如果我離開他|如果我跟他分手|分手後|交往過)"),
     "classmate": _rx(r"\b(classmates?|someone (at|from) (my )?school|kids? at (my |her |his )?school|"
                      r"boy at (her|his|my) school|girl at (her|his|my) school|student)\b",
                      r"\b(compañer[oa]s? de (clase|escuela|colegio|instituto))\b", r"(同學|學長|學姊|學弟|學妹)"),
     "stranger": _rx(r"\b(stranger|someone i met online|met (him|her|them|someone) (on|online)|a (guy|girl|man|woman|account|person) (on|from)|"
+                    r"(guy|girl|man|woman|person|someone) i (met|matched with|was talking to) (online|on)|"
                     r"scammer|hacker|hacked|random (guy|account|person)|fake (account|profile)|i don'?t know (him|her|them))\b",
                     r"\b(desconocid[oa]|un tipo|alguien que conoc[íi] (en|por) internet)\b", r"(陌生人|網友|不認識的人|駭客|詐騙)"),
     "unknown": _rx(r"\b(someone|somebody|anonymous|don'?t know who|no idea who|unknown)\b",
@@ -125,6 +132,21 @@ ON_TOPIC = _rx(r"\b(nudes?|naked|intimate|sexual|sex tape|porn\w*|explicit|reven
                r"(my|our) (pics|photos|pictures|images|videos?)|ccri|dmca|6851|removal request)\b",
                r"\b(desnud\w*|[íi]ntim\w*|sexual\w*|porno\w*|sextorsi\w*|deepfake|mis fotos|mis videos|packs?)\b",
                r"(私密|裸照|性影像|性私密|偷拍|深偽|換臉|不雅|色情|勒索|裸露)")
+# What a person asks right after abuse, without naming the images: whether to delete, block or
+# keep proof. In scope for the head's sake only (a "divorce evidence" question stays out of scope).
+SAFETY_STEPS = _rx(r"\b(delete (everything|it all|all of it|the (messages|chats?|texts|posts?|photos|account))|"
+                   r"block (him|her|them|the account|his account|her account)|screenshots?|"
+                   r"(keep|save|collect) (the )?(proof|evidence|messages|threats))\b",
+                   r"\b(borr(o|ar) todo|bloquear(lo|la)?|capturas? de pantalla|guardar (las )?pruebas)\b",
+                   r"(刪掉|刪除|封鎖|截圖|證據)")
+# Asking what the law says or allows: legal steps are shown even before the place is known.
+ASKS_LAW = _rx(r"\b(legal (rights?|options?)|my rights|(can|could) i (sue|press charges)|is (it|this|that) (illegal|a crime|against the law)|"
+               r"what (law|laws)|which laws?|lawsuit|sue (him|her|them)|press charges)\b",
+               r"\b(mis derechos|(puedo|podr[íi]a) demandar|es (un )?delito|es ilegal|qu[ée] ley(es)?|poner una demanda)\b",
+               r"(我的權利|可以告|提告|犯法|違法|什麼法律|哪條法律)")
+# The person speaks of themselves: a question about the law then asks about their own case
+# ("can I sue my ex?"), not the law in general ("is it a crime in the UK to threaten…?").
+FIRST_PERSON = _rx(r"\b(i|i'm|im|i've|me|my|mine|myself)\b", r"\b(yo|me|mis?|m[íi]os?|m[íi]as?)\b", r"我")
 QUESTION_WORDS = _rx(r"\b(what|how|can|is|are|does|do|which|where|why|when|should)\b", r"[¿?]|\b(qu[ée]|c[óo]mo|puedo|es)\b", r"(嗎|什麼|怎麼|如何|可以)")
 WHAT_TO_DO = _rx(r"\bwhat (do|can|should) i do\b|\bwhat now\b|\bhelp me\b|\bwhat are my options\b|\bnext steps?\b",
                  r"\bqu[ée] (hago|puedo hacer)\b", r"(怎麼辦|該怎麼做|我可以做什麼)")
