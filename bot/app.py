@@ -19,15 +19,16 @@ from starlette.middleware import Middleware
 from bot import jurisdictions
 from bot.answer.assistant import MAX_HISTORY, MAX_MESSAGE, Assistant
 from bot.answer.helplines import line
-from bot.answer.phrases import detect_lang, phrase
+from bot.answer import language
+from bot.answer.phrases import phrase
 from bot.config import Settings
 from bot.models import Answer
 from bot.notices import build_notices_tab, letter_updates
 from bot.staff_login import LoginGuard
 from bot.web_privacy import (HEAD, PRIVACY, QUICK_EXIT_JS, NoStore, private_textbox,
                               quiet_request_errors)
-from bot.render import (DIRECTORY_HEADERS, STATE_HEADERS, directory_rows, directory_table,
-                        html_table, sources_md, state_table)
+from bot.render import (DIRECTORY_HEADERS, ESCALATION_HEADERS, STATE_HEADERS, directory_rows,
+                        directory_table, escalation_rows, html_table, sources_md, state_table)
 
 log = logging.getLogger(__name__)
 CSS = """
@@ -160,7 +161,7 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
 
 def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) -> str:
     """When answering itself failed: one calm sentence and the helplines we can still name."""
-    lang = lang_code or detect_lang(message[:2000])
+    lang = lang_code or language.answered(language.detect(message[:2000]))
     lines = [phrase("storage", lang)]
     try:
         for flag in ("crisis", "help"):
@@ -183,11 +184,12 @@ def staff_tab(assistant: Assistant) -> None:
         login_btn = gr.Button("Log in", elem_id="staff-login")
         login_msg = gr.Markdown()
     with gr.Column(visible=not locked) as desk:
-        gr.Markdown("Search the knowledge base directly, and compare state laws. "
-                    "Each row links to the official text.")
+        gr.Markdown("Search the knowledge base directly, compare state laws, and see the escalation "
+                    "routes (host, registrar, payment companies, app stores). Each row links to its source.")
         q = private_textbox(label="Search the sources", elem_id="staff-search")
         results = gr.Markdown()
         table = gr.HTML("" if locked else state_table_html(assistant), elem_id="state-table")
+        routes = gr.HTML("" if locked else escalation_html(assistant), elem_id="escalation-table")
 
     guard = LoginGuard(settings.staff_user or "", settings.staff_password or "") if locked else None
 
@@ -208,17 +210,24 @@ def staff_tab(assistant: Assistant) -> None:
     def log_in(name, secret):
         ok, message = guard.attempt(name, secret) if guard else (True, "")
         if not ok:
-            return False, gr.update(), gr.update(), message, gr.update(), ""
-        return True, gr.update(visible=False), gr.update(visible=True), "", state_table_html(assistant), ""
+            return False, gr.update(), gr.update(), message, gr.update(), gr.update(), ""
+        return (True, gr.update(visible=False), gr.update(visible=True), "", state_table_html(assistant),
+                escalation_html(assistant), "")
 
     q.submit(staff_search, [q, authorised], results, api_name="staff_search")
-    login_btn.click(log_in, [user, password], [authorised, login, desk, login_msg, table, password],
+    login_btn.click(log_in, [user, password], [authorised, login, desk, login_msg, table, routes, password],
                     api_name=False)
 
 
 def state_table_html(assistant: Assistant) -> str:
     return html_table(STATE_HEADERS, state_table(assistant.search.sources()),
                       "US state laws on intimate images and deepfakes")
+
+
+def escalation_html(assistant: Assistant) -> str:
+    return html_table(ESCALATION_HEADERS, escalation_rows(assistant.search.manifest.get("actions") or [],
+                                                          assistant.search.sources()),
+                      "Escalation routes: when a site will not remove the images, and for apps and devices")
 
 
 def is_loopback(host: str) -> bool:

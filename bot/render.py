@@ -114,3 +114,24 @@ def html_table(headers: list[str], rows: list[list[str]], caption: str) -> str:
                    for row in rows)
     return (f'<div class="table-wrap"><table><caption>{html.escape(caption)} '
             f'({len(rows)} rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>')
+
+
+ESCALATION_HEADERS = ["Route", "When it fits", "Where", "Source", "Last verified"]
+
+
+def escalation_rows(actions: list[dict], sources: dict) -> list[list[str]]:
+    """The routes past the platform itself (host, registrar, payment companies, app stores,
+    device protections): the planner's actions tagged `staff: escalation`, with their source's
+    citation and last-verified date, for staff explaining what else can be done."""
+    rows = []
+    for action in actions:
+        if action.get("staff") != "escalation":
+            continue
+        source = sources.get(action["source"]) or {}
+        section = f" › {action['section']}" if action.get("section") else ""
+        rows.append([(action.get("title") or {}).get("en", action["id"]),
+                     (action.get("use_when") or {}).get("en", ""),
+                     action.get("url") or source.get("url", ""),
+                     f"{source.get('citation', action['source'])}{section}",
+                     source.get("last_verified", "")])
+    return rows

@@ -17,10 +17,12 @@ import yaml
 from bot.errors import KnowledgeError
 from bot.models import Source
 
-GROUPS = ("safety", "evidence", "stop_spread", "remove", "legal", "report", "support")
+# The planner's order (bot/answer/plan.py reads it from here: one list).
+GROUPS = ("safety", "evidence", "stop_spread", "remove", "escalate", "legal", "report", "support")
 KINDS = ("link", "info", "platform_form", "law", "country_law", "tida_clock")
 LANGS = ("en", "es", "zh-TW")
-CONDITIONS = {"harm", "pictured", "writer", "place", "not_place", "platform", "done", "not_done", "who"}
+CONDITIONS = {"harm", "pictured", "writer", "place", "not_place", "platform", "done", "not_done", "who",
+              "nudify_app"}
 
 
 def _line(raw: str, action_id: str) -> int | None:

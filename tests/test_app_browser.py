@@ -217,6 +217,17 @@ def test_staff_table_lists_51_jurisdictions(page):
     assert count == 51
 
 
+def test_staff_reference_lists_the_escalation_routes_with_their_sources(page):
+    page.get_by_role("tab", name="Staff reference").click()
+    page.wait_for_selector("#escalation-table")
+    text = page.locator("#escalation-table").inner_text()
+    for route in ("Report the site to its host and registrar", "Tell the site's payment companies",
+                  "Report the app that made it", "Turn on your child's phone protections"):
+        assert route in text
+    links = page.eval_on_selector_all("#escalation-table a", "els => els.map(e => e.href)")
+    assert "https://lookup.icann.org/" in links and "https://reportaproblem.apple.com/" in links
+
+
 def test_staff_views_need_the_login_when_set(browser, knowledge_settings):
     with app_server(knowledge_settings, RECOURSE_STAFF_USER="advocate",
                     RECOURSE_STAFF_PASSWORD="s3cret") as url:

@@ -89,3 +89,18 @@ def test_safety_steps_are_in_scope_but_evidence_for_a_divorce_is_not():
 def test_a_question_about_the_law_is_recognised(text, asks):
     from bot.answer import understand_rules as R
     assert bool(R.ASKS_LAW.search(text.lower())) is asks
+
+
+@pytest.mark.parametrize(("text", "done", "app"), [
+    ("the site won't take my video down", ["request_ignored"], False),
+    ("i reported it three times and they ignored my requests", ["reported_platform", "request_ignored"], False),
+    ("No lo quieren quitar de la página", ["request_ignored"], False),
+    ("我檢舉了但網站不肯下架", ["reported_platform", "request_ignored"], False),
+    ("someone used a nudify app on my photo", [], True),
+    ("a guy used an app to make a fake nude of me", [], True),
+    ("they took it down yesterday", [], False),
+    ("I reported it on an app", ["reported_platform"], False),  # an app, but no fake: not a nudify app
+])
+def test_an_ignored_request_and_a_nudify_app(text, done, app):
+    facts = facts_of(text, ALIASES)
+    assert facts.done == done and facts.nudify_app is app

@@ -17,7 +17,8 @@ from bot.answer import compose, offline
 from bot.answer.guided import compare, guided, without_adult_tools
 from bot.answer.helplines import Helplines, block, dedupe, line
 from bot.answer.understand import understand
-from bot.answer.phrases import PHRASES, detect_lang, phrase
+from bot.answer import language
+from bot.answer.phrases import LANGS, phrase
 from bot.config import Settings
 from bot.errors import LLMUnavailable, StorageError
 from bot.models import Answer, Resource, SafetyFlags, ScoredChunk
@@ -80,9 +81,10 @@ class Assistant:
         question = question if isinstance(question, str) else ""
         oversized = len(question) > MAX_MESSAGE
         text = clean(question[:MAX_QUESTION + 1])
-        lang = lang if lang in PHRASES else detect_lang(text)
         history = [h for h in (clean(h[:MAX_QUESTION]) for h in (history or [])[-MAX_HISTORY:]
                                if isinstance(h, str)) if h]
+        written_in = lang if lang in LANGS else language.of(text, history)
+        lang = written_in if written_in in LANGS else "en"  # another language: told so, in English
         place = jurisdictions.normalise(jurisdiction) if isinstance(jurisdiction, str) else None
         if not text or oversized:
             yield from self._short_reply(phrase("too_long_reject" if oversized else "empty", lang),
@@ -119,6 +121,8 @@ class Assistant:
             yield ans
             return
         earlier_crisis = any(safety.rule_flags(h).crisis for h in history)
+        if written_in == "other" and not place:
+            place = "INTL"  # a language we do not answer in: lines that work anywhere, not 988
         prefix, resources = self.helplines.safety_prefix(flags, place, lang, earlier_crisis)
         blocks = [prefix] if prefix else []
         if flags.image_request:
@@ -127,13 +131,16 @@ class Assistant:
         if prefix:
             yield prefix + "\n\n"  # crisis help reaches the screen before anything else
 
+        if written_in == "other":
+            yield from self._short_reply(phrase("other_language", lang), place, lang, qid, flags, prefix, resources)
+            return
         several = jurisdictions.detect_all(text) if persona == "staff" else []
         if len(several) >= 2:  # staff comparing jurisdictions: side by side, from state_law
             reply = compare(self, several, u)
             yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
             return
         if persona != "staff":
-            room = compose.BUDGET["crisis"] - len(prefix) if earlier_crisis else None
+            room = compose.BUDGET["crisis"] - len(prefix) if earlier_crisis or flags.crisis else None
             reply = guided(self, text, u, flags, place, lang, history, room)
             if reply is not None:
                 yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
@@ -170,7 +177,10 @@ class Assistant:
                 if flags.minor:
                     body = without_adult_tools(body)
                 yield body
-            resources += [r for h in hits if h.chunk.kind == "directory"
+            # A directory record retrieved for the question is offered only where it serves the
+            # person: their place's (or, no place said, the US default's) or one that works anywhere.
+            serves = jurisdictions.allowed(place or "US")
+            resources += [r for h in hits if h.chunk.kind == "directory" and h.chunk.jurisdiction in serves
                           for r in [self.helplines.resource(h.chunk.source_id)] if r][:3]
             resources += self.helplines.route("help", place, lang)
         else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot import jurisdictions
+from bot import jurisdictions, safety
 from bot.answer import compose
 from bot.answer.helplines import block
 from bot.answer.offline import CitationList
@@ -68,8 +68,12 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
     facts = u.facts
     minor = facts.minor_involved or flags.minor
     sources = assistant.search.sources()
-    if flags.crisis or flags.danger:
+    if flags.danger or (flags.crisis and (safety.rule_flags(text).crisis or not facts.harm)):
+        # Said in words ("I want to die") or in danger: the lines, and one sentence for later.
         return Reply(phrase("crisis_offer", lang), "situation", grounded=False)
+    # The crisis classifier alone, on a message about the images ("they won't take it down"):
+    # its lines are already above; the plan follows within the crisis budget, for a false alarm
+    # (the head is tuned to 0.80 precision) must not cost the person their next steps.
     if u.intent == "greeting" and not history:
         return Reply(phrase("greeting", lang), "greeting", resources=people(assistant, place, lang, minor),
                      grounded=False)
@@ -95,6 +99,8 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
     if u.intent == "situation" or (u.intent == "question" and (u.asks_steps or u.asks_law) and facts.harm):
         laws = laws_by_place(sources)
         steps = plan(actions, facts, flags, lang, sources, laws, asks_law=u.asks_law)
+        if flags.crisis:  # the crisis lines are already at the top: no step repeating them
+            steps = [s for s in steps if s.route != "crisis"]
         if not steps:
             return None
         notes = []
@@ -125,7 +131,10 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool)
     from bot.notices import fill
 
     facts = u.facts
-    values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links)}
+    # The date stays a blank to fill: a letter copied from the chat is often sent another day, and
+    # its 48 hours run from when it is sent.
+    values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links),
+              "date": phrase("letter_date", lang)}
     kind = TASK_LETTERS[u.task]
     letter = fill(kind, values, assistant.settings.knowledge_dir)
     cites = CitationList()
@@ -134,7 +143,7 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool)
     ref = f" {cites.ref(chunks[0])}" if chunks else ""
     body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```", phrase("task_more", lang)])
     return Reply(body, "task", cites=cites, resources=people(assistant, place, lang, minor)[:1], grounded=True,
-                 letter={"kind": kind, **values})
+                 letter={"kind": kind, "platform": values["platform"], "urls": values["urls"]})
 
 
 # The guide each letter follows (knowledge/guides/), cited with the letter.

@@ -3,7 +3,7 @@
 The rules are declared with each action (`when:`), the words beside them in every language;
 this module only matches, orders and fills in (the shape of GOV.UK's smart-answers: outcomes
 apart from the logic that picks them). Order: safety, keep evidence, stop the spread, remove,
-legal options, report, support; at most five steps, at most two from one group.
+escalate (host, registrar, payments, app store), legal options, report, support; at most five steps, at most two from one group.
 
 Adult-only tools are impossible for a child's image by construction: an `adult_only` action is
 dropped whenever the person pictured is (or may be) under 18, whatever its `when` says.
@@ -19,10 +19,10 @@ from bot import jurisdictions
 from bot.answer.phrases import phrase
 from bot.answer.understand import Facts
 from bot.models import SafetyFlags
+from ingest.actions import GROUPS  # the order, with the format it belongs to
 
-GROUPS = ("safety", "evidence", "stop_spread", "remove", "legal", "report", "support")
 MAX_STEPS = 5
-PER_GROUP = {"remove": 2, "safety": 2}
+PER_GROUP = {"remove": 2, "safety": 2, "escalate": 2}
 PERSONAL = {"law", "country_law", "tida_clock"}  # built from this person's place and dates
 
 _SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
@@ -41,6 +41,7 @@ class Step:
     template: str | None = None
     kind: str = "info"  # law, country_law and tida_clock steps are this person's own: always shown in full
     asked: bool = False  # the step answers what the person asked (the law, to "my legal rights?"): in full
+    specific: bool = False  # answers a fact told (the site ignored them; a nudify app): kept over general steps
 
     def contract(self, citation: str) -> dict:
         return {"id": self.action_id, "title": self.title, "text": self.text, "url": self.url,
@@ -86,6 +87,8 @@ def applies(action: dict, facts: Facts, flags: SafetyFlags, partner_named: bool)
     if "not_done" in when and set(when["not_done"]) & set(facts.done):
         return False
     if "who" in when and facts.who not in when["who"]:
+        return False
+    if when.get("nudify_app") and not facts.nudify_app:
         return False
     return True
 
@@ -138,12 +141,16 @@ def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sourc
 
 def _trim(steps: list[Step], keep_groups: set[str] = frozenset()) -> list[Step]:
     """At most MAX_STEPS, in order; a step built for this person (their place's law, their 48-hour
-    clock) keeps its place over a general one, since nothing else in the reply says it, and so
-    does a step of a group the person asked about (the law, when they asked their rights)."""
+    clock) keeps its place over a general one, since nothing else in the reply says it, and so do
+    a `specific` step (one that answers a fact they told) and a step of a group they asked about
+    (the law, when they asked their rights)."""
     if len(steps) <= MAX_STEPS:
         return steps
-    own = [s for s in steps if s.kind in PERSONAL or s.group in keep_groups]
-    general = [s for s in steps if not (s.kind in PERSONAL or s.group in keep_groups)][: max(0, MAX_STEPS - len(own))]
+    def kept_first(s: Step) -> bool:
+        return s.kind in PERSONAL or s.specific or s.group in keep_groups
+
+    own = [s for s in steps if kept_first(s)]
+    general = [s for s in steps if not kept_first(s)][: max(0, MAX_STEPS - len(own))]
     kept = {id(s) for s in own[:MAX_STEPS] + general}
     return [s for s in steps if id(s) in kept]
 
@@ -219,7 +226,7 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
         return None  # a placeholder this situation cannot fill: leave the step out
     return Step(action_id=action["id"], group=action["group"], title=title, text=text, url=url,
                 source_id=source, section=section, route=action.get("route"), template=action.get("template"),
-                kind=kind)
+                kind=kind, specific=bool(action.get("specific")))
 
 
 def laws_by_place(sources: dict) -> dict[str, dict]:

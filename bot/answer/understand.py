@@ -42,6 +42,7 @@ class Facts:
     request_sent: datetime | None = None  # when a TAKE IT DOWN request was sent, if said
     links: list[str] = field(default_factory=list)
     platform_names: list[str] = field(default_factory=list)
+    nudify_app: bool = False  # made with a "nudify" / "undress" app or site
 
     def merge(self, later: "Facts") -> "Facts":
         """Earlier facts with a later turn's added (a stated place, age or person replaces)."""
@@ -53,7 +54,8 @@ class Facts:
             done=list(dict.fromkeys(self.done + later.done)),
             request_sent=later.request_sent or self.request_sent,
             links=list(dict.fromkeys(self.links + later.links)),
-            platform_names=list(dict.fromkeys(self.platform_names + later.platform_names)))
+            platform_names=list(dict.fromkeys(self.platform_names + later.platform_names)),
+            nudify_app=self.nudify_app or later.nudify_app)
 
     @property
     def minor_involved(self) -> bool:
@@ -62,7 +64,7 @@ class Facts:
     def contract(self) -> dict:
         return {"harm": self.harm, "platforms": self.platform_names, "place": self.place,
                 "ages": {"writer": self.writer, "pictured": self.pictured}, "who": self.who,
-                "done": self.done, "links": self.links,
+                "done": self.done, "links": self.links, "nudify_app": self.nudify_app,
                 "request_sent": self.request_sent.isoformat(timespec="minutes") if self.request_sent else None}
 
 
@@ -144,11 +146,15 @@ def facts_of(text: str, aliases: list[tuple[str, str, str]], flags: SafetyFlags 
     ids, names = find_platforms(text, aliases)
     who = next((name for name, pattern in R.WHO.items() if pattern.search(lowered)), None)
     done = [name for name, pattern in R.DONE.items() if pattern.search(lowered)]
+    if "request_ignored" in done and "posted" not in harm:
+        harm.append("posted")  # "the site won't take my video down": it is up somewhere
     writer, pictured = ages(text, flags)
     sent = request_time(text) if "sent_removal_request" in done else None
     return Facts(harm=harm, platforms=ids, place=jurisdictions.place_of(text), writer=writer,
                  pictured=pictured, who=who, done=done, request_sent=sent,
-                 links=R.URL.findall(text)[:10], platform_names=names)
+                 links=R.URL.findall(text)[:10], platform_names=names,
+                 nudify_app=bool(R.NUDIFY_NAMED.search(lowered)
+                                 or ("deepfake" in harm and R.APP_USED.search(lowered))))
 
 
 # -- intent ---------------------------------------------------------------------------------

@@ -72,9 +72,27 @@ DONE = {
                                 r"\b(envi[ée]|mand[ée]) (la|una) solicitud\b", r"(送出了?(移除|下架)(申請|請求)|已經申請(移除|下架))"),
     "paid": _rx(r"\b(i|already) (paid|sent (him|her|them) (money|\$))\b|\bpaid (him|her|them)\b",
                 r"\b(ya )?pagu[ée]\b|\ble pagu[ée]\b", r"(已經付|付了錢|匯了)"),
+    # The site or app did not remove it after being asked: time for its host, registrar and payments.
+    "request_ignored": _rx(r"\b(won'?t|will not|refuse[sd]? to|refusing to|didn'?t|did not|hasn'?t|haven'?t|never) "
+                           r"(take|took|taken|remove[sd]?|delete[sd]?) (it|them|my \w+|the \w+|anything)|"
+                           r"ignor\w* (my|the|our|all my|every) (request|report|email|takedown|notice)\w*|"
+                           r"(is |are )?still (up|online|there|on the site) (after|even after|despite)|"
+                           r"(no|never got an?|got no) (reply|response|answer) (from|to) (the site|them|my request)|"
+                           r"site (won'?t|will not|refuses to) (respond|reply|remove|take)",
+                           r"\bno (lo|la|los|las) (quieren quitar|quitan|quitaron|borran|borraron|eliminan|eliminaron)\b|"
+                           r"\bignor\w+ (mi|la|mis) (solicitud|denuncia|reporte)\w*|\bsigue(n)? (publicad\w+|en l[íi]nea) (despu[ée]s|aunque)",
+                           r"((不肯|不願意?|一直沒有?|還沒有?)(刪|下架|移除)|不理(我|會)|沒(有)?回應|(還|仍)在網上)"),
     "told_police": _rx(r"\b(told|called|went to|reported (it )?to|contacted) the (police|cops)|police report|filed a report\b",
                        r"\b(denunci[ée] (a|ante) la polic[íi]a|fui a la polic[íi]a)\b", r"(報警了|報案了|已經報案)"),
 }
+# The images were made with a "nudify" / "undress" app or site (its app store, host and payments
+# can be reported): named as such, or "an app" in a message about a fake.
+NUDIFY_NAMED = _rx(r"\b(nudif\w*|undress\w*|clothoff|deepnude)\b|\b(app|website|site|bot) (that|to) (undress\w*|strip\w*|"
+                   r"remove[sd]? (the |my |her |his )?cloth\w*)",
+                   r"\b(app|aplicaci[óo]n|p[áa]gina|bot) (para|que) desnud\w+",
+                   r"(一鍵脫衣|脫衣|去衣)")
+APP_USED = _rx(r"\b(used|with|using|through|on) an? (ai )?(app|bot|website)\b",
+               r"\b(con|usando) una (app|aplicaci[óo]n|p[áa]gina)\b", r"(用|透過)(AI|ai)?(App|app|軟體|程式|網站)")
 # Ages.
 WRITER_AGE = _rx(rf"\b(?:i'?m|i am|im|am) (?:only |just )?{NUM}\b(?! (?:days?|weeks?|months?|hours?|minutes?|times?|%|dollars?))",
                  rf"\b{NUM} ?(?:years? old|yo|y/o)\b(?=[^.]{{0,20}}\b(?:and|i|me)\b)", rf"\btengo {NUM}\b", rf"我(?:才|今年)?{NUM} ?歲",
@@ -133,8 +151,9 @@ ON_TOPIC = _rx(r"\b(nudes?|naked|intimate|sexual|sex tape|porn\w*|explicit|reven
                r"\b(desnud\w*|[íi]ntim\w*|sexual\w*|porno\w*|sextorsi\w*|deepfake|mis fotos|mis videos|packs?)\b",
                r"(私密|裸照|性影像|性私密|偷拍|深偽|換臉|不雅|色情|勒索|裸露)")
 # What a person asks right after abuse, without naming the images: whether to delete, block or
-# keep proof. In scope for the head's sake only (a "divorce evidence" question stays out of scope).
+# keep proof, or to have "it" taken down. In scope for the head's sake only (a "divorce evidence" question stays out of scope).
 SAFETY_STEPS = _rx(r"\b(delete (everything|it all|all of it|the (messages|chats?|texts|posts?|photos|account))|"
+                   r"taken down|take (them|this|that|the \w+|my \w+) down|get (it|them) (removed|off)|"
                    r"block (him|her|them|the account|his account|her account)|screenshots?|"
                    r"(keep|save|collect) (the )?(proof|evidence|messages|threats))\b",
                    r"\b(borr(o|ar) todo|bloquear(lo|la)?|capturas? de pantalla|guardar (las )?pruebas)\b",
@@ -148,6 +167,6 @@ ASKS_LAW = _rx(r"\b(legal (rights?|options?)|my rights|(can|could) i (sue|press 
 # ("can I sue my ex?"), not the law in general ("is it a crime in the UK to threaten…?").
 FIRST_PERSON = _rx(r"\b(i|i'm|im|i've|me|my|mine|myself)\b", r"\b(yo|me|mis?|m[íi]os?|m[íi]as?)\b", r"我")
 QUESTION_WORDS = _rx(r"\b(what|how|can|is|are|does|do|which|where|why|when|should)\b", r"[¿?]|\b(qu[ée]|c[óo]mo|puedo|es)\b", r"(嗎|什麼|怎麼|如何|可以)")
-WHAT_TO_DO = _rx(r"\bwhat (do|can|should) i do\b|\bwhat now\b|\bhelp me\b|\bwhat are my options\b|\bnext steps?\b",
+WHAT_TO_DO = _rx(r"\bwhat (else )?(do|can|could|should) i do\b|\bwhat now\b|\bhelp me\b|\bwhat are my options\b|\bnext steps?\b",
                  r"\bqu[ée] (hago|puedo hacer)\b", r"(怎麼辦|該怎麼做|我可以做什麼)")
 EXPAND = re.compile(r"(?:more about|explain|expand|details? (?:on|of|about)|más sobre|第)\s*(?:step|paso)?\s*#?(\d)\b|(?:step|paso|步驟)\s*(\d)", re.I)

@@ -1,0 +1,64 @@
+"""The language of a message: one we answer in (en, es, zh-TW) or "other".
+
+Detection is lingua's (a kept library, built for short and mixed text), restricted to the
+languages we answer in plus the ones people most often write to a US or Taiwanese service in
+otherwise, so "bonjour, j'ai besoin d'aide" is recognised as another language rather than
+forced into English. Short messages are where detectors err, so a message is only called
+"other" when lingua is confident and the message is long enough to be sure; when in doubt we
+answer in English, and the reply says which languages we answer in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lingua import Language, LanguageDetectorBuilder
+
+ANSWERED = {Language.ENGLISH: "en", Language.SPANISH: "es", Language.CHINESE: "zh-TW"}
+# Languages we do not answer in but must not mistake for ours (each costs a little memory).
+OTHERS = (Language.FRENCH, Language.PORTUGUESE, Language.GERMAN, Language.ITALIAN,
+          Language.VIETNAMESE, Language.TAGALOG, Language.KOREAN, Language.JAPANESE,
+          Language.RUSSIAN, Language.ARABIC, Language.HINDI, Language.POLISH)
+OTHER_CONFIDENCE = 0.6  # lingua's share for the other language before we say so
+OTHER_MIN_WORDS = 3  # "hola", "gracias", "ok": too short to call another language
+OURS_CONTENDER = 0.3  # when another language leads but is unsure, ours needs this share to win
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def detector():
+    return LanguageDetectorBuilder.from_languages(*ANSWERED, *OTHERS).build()
+
+
+def detect(text: str) -> str:
+    """"en", "es", "zh-TW" or "other" for a message (English when there is nothing to go on)."""
+    if _HAN.search(text) and not _KANA_OR_HANGUL.search(text):
+        return "zh-TW"  # Han characters without kana or hangul: Chinese, answered in Traditional
+    if not _LETTERS.search(text):
+        return "en"  # digits, punctuation, emoji: nothing to detect
+    values = detector().compute_language_confidence_values(text)
+    best = values[0]
+    if best.language in ANSWERED:
+        return ANSWERED[best.language]
+    ours = next((v for v in values if v.language in ANSWERED), None)
+    if best.value >= OTHER_CONFIDENCE and len(text.split()) >= OTHER_MIN_WORDS:
+        return "other"
+    # Unsure between another language and ours ("mis fotos": Portuguese or Spanish?): ours, if
+    # it is a real contender; else English ("hello" scores Italian 0.31, Spanish 0.22).
+    return ANSWERED[ours.language] if ours is not None and ours.value >= OURS_CONTENDER else "en"
+
+
+def of(text: str, history: list[str] | None = None) -> str:
+    """The language to answer a message in: a short reply ("ok", "yes", "Texas") is read with
+    the message before it, so a Spanish conversation stays Spanish."""
+    if history and len(text.split()) <= 2 and not _HAN.search(text):
+        return detect(f"{history[-1]} {text}")
+    return detect(text)
+
+
+def answered(code: str) -> str:
+    """A reply language: another language's messages are answered in English."""
+    return code if code in ANSWERED.values() else "en"
