@@ -38,3 +38,9 @@ def test_a_person_in_crisis_in_another_language_gets_crisis_lines_first(assistan
     assert ans.safety.crisis
     assert ans.answer.index("findahelpline.com") < ans.answer.index("Spanish (español)")
     assert "988" not in ans.answer
+
+
+def test_a_place_named_in_a_follow_up_does_not_switch_the_language():
+    # lingua reads "i'm in manila" alone as Tagalog (0.94); in the conversation it is English.
+    assert language.of("i'm in manila", ["my nudes got leaked"]) == "en"
+    assert language.of("estoy en Manila", ["alguien publicó mis fotos íntimas"]) == "es"

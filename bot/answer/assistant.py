@@ -140,7 +140,8 @@ class Assistant:
             yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)
             return
         if persona != "staff":
-            room = compose.BUDGET["crisis"] - len(prefix) if earlier_crisis or flags.crisis else None
+            # What is left of the crisis budget under the lines (less the blank lines between).
+            room = compose.BUDGET["crisis"] - len(prefix) - 8 if earlier_crisis or flags.crisis else None
             reply = guided(self, text, u, flags, place, lang, history, room)
             if reply is not None:
                 yield from self._finish(reply, u, flags, place, lang, qid, prefix, resources, notes)

@@ -80,7 +80,9 @@ def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, peop
     phones = {r.url: r.phone or r.sms for r in people if r.url in step_urls and (r.phone or r.sms)}
     lines = step_lines(steps, chunks_of, cites, phones=phones)
     head = [phrase("validate", lang)] if validate else []
-    people = [r for r in people if r.url not in phones]  # a helpline already on a step is not repeated
+    # A helpline already on a step (its number there, or a tool the step links: StopNCII) is not
+    # repeated under "Talk to a person".
+    people = [r for r in people if r.url not in phones and not (r.url in step_urls and not (r.phone or r.sms))]
     talk = [phrase("talk", lang), *(line(r, hours=False, brief=True) for r in people[:2])] if people else []
     tail = ["\n".join(talk)] + ([question] if question else [])
     body_steps = [text for text, _ in lines]

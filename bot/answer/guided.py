@@ -84,7 +84,7 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
                      grounded=False)
     actions = assistant.search.manifest.get("actions") or []
     if u.intent == "task" and u.task in TASK_LETTERS:
-        return task(assistant, u, lang, place, minor)
+        return task(assistant, u, lang, place, minor, brief=flags.crisis)
     if u.expand and history:
         steps = plan(actions, facts, flags, lang, sources, laws_by_place(sources))
         cites = CitationList()
@@ -107,9 +107,12 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         if facts.place and not facts.place.startswith("US") and not law_of(laws, facts.place):
             notes.append(phrase("no_law_place", lang).format(place=jurisdictions.name_of(facts.place, lang)))
         cites = CitationList()
-        helpers = people(assistant, place, lang, minor, facts)
+        # Under crisis lines the plan stays short: those lines are the people to talk to, and the
+        # question can wait for the next turn.
+        helpers = [] if flags.crisis else people(assistant, place, lang, minor, facts)
+        question = None if flags.crisis else one_question(u, lang, minor)
         body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
-                                        one_question(u, lang, minor), notes, validate=not minor,
+                                        question, notes, validate=not minor,
                                         budget=budget or compose.BUDGET["situation"])
         return Reply(body, "situation", cites=cites, steps=shown, resources=helpers[:2])
     return None
@@ -127,7 +130,9 @@ def one_question(u: Understanding, lang: str, minor: bool) -> str | None:
     return None
 
 
-def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool) -> Reply:
+def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool, brief: bool = False) -> Reply:
+    """The letter asked for, filled from the conversation; `brief` (under crisis lines) leaves out
+    the pointer to the Take action tab."""
     from bot.notices import fill
 
     facts = u.facts
@@ -141,7 +146,8 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool)
     # The letter's sections and deadlines come from the guide it follows: cite it like a step.
     chunks = assistant.search.chunks_of(LETTER_SOURCES.get(kind, ""))
     ref = f" {cites.ref(chunks[0])}" if chunks else ""
-    body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```", phrase("task_more", lang)])
+    body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```",
+                         *([] if brief else [phrase("task_more", lang)])])
     return Reply(body, "task", cites=cites, resources=people(assistant, place, lang, minor)[:1], grounded=True,
                  letter={"kind": kind, "platform": values["platform"], "urls": values["urls"]})
 

@@ -17,11 +17,15 @@ from lingua import Language, LanguageDetectorBuilder
 
 ANSWERED = {Language.ENGLISH: "en", Language.SPANISH: "es", Language.CHINESE: "zh-TW"}
 # Languages we do not answer in but must not mistake for ours (each costs a little memory).
+# Not Tagalog: its model claims short English with names and loanwords ("Texas deepfake law"
+# scored Tagalog 0.65), and Filipino users of a US or international service mostly write English.
 OTHERS = (Language.FRENCH, Language.PORTUGUESE, Language.GERMAN, Language.ITALIAN,
-          Language.VIETNAMESE, Language.TAGALOG, Language.KOREAN, Language.JAPANESE,
+          Language.VIETNAMESE, Language.KOREAN, Language.JAPANESE,
           Language.RUSSIAN, Language.ARABIC, Language.HINDI, Language.POLISH)
-OTHER_CONFIDENCE = 0.6  # lingua's share for the other language before we say so
-OTHER_MIN_WORDS = 3  # "hola", "gracias", "ok": too short to call another language
+OTHER_CONFIDENCE = 0.75  # lingua's share for the other language before we say so
+OTHER_MIN_WORDS = 4  # "hola", "gracias", "Texas deepfake law": too short to call another language
+SHORT_FOLLOW_UP = 5  # words: a follow-up this short is read with the message before it
+SWITCH_MIN_WORDS = 8  # words: a conversation moves to another language only on a message this long
 OURS_CONTENDER = 0.3  # when another language leads but is unsure, ours needs this share to win
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
@@ -52,11 +56,18 @@ def detect(text: str) -> str:
 
 
 def of(text: str, history: list[str] | None = None) -> str:
-    """The language to answer a message in: a short reply ("ok", "yes", "Texas") is read with
-    the message before it, so a Spanish conversation stays Spanish."""
-    if history and len(text.split()) <= 2 and not _HAN.search(text):
+    """The language to answer a message in. In a conversation, a short reply ("ok", "i'm in
+    manila", which lingua reads as Tagalog) is read with the message before it, and a switch
+    from one of our languages to another needs a message long enough to be sure of."""
+    if not history or _HAN.search(text):
+        return detect(text)
+    words = len(text.split())
+    if words <= SHORT_FOLLOW_UP:
         return detect(f"{history[-1]} {text}")
-    return detect(text)
+    now = detect(text)
+    if now == "other" and words < SWITCH_MIN_WORDS:
+        return detect(history[-1])
+    return now
 
 
 def answered(code: str) -> str:
