@@ -38,8 +38,9 @@ _STOP = set("""a an the and or of to in on for with is are was were be been it i
 i me my we you your he she they them his her their what which who how can do does did if at by
 from as about not no so there any""".split())
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*[a-z]?|[\u3400-\u9fff\uac00-\ud7af]")
-_CONTACT = re.compile(r"\b(number|phone|call|contact|hotline|helpline|text line|"
-                      r"email|teléfono|número|línea)\b|電話|專線|聯絡", re.I)
+# "her phone" is a device, not a request for a number: only "phone number/line" counts.
+_CONTACT = re.compile(r"\b(number|phone (number|line)|call|contact|hotline|helpline|text line|"
+                      r"email|tel[ée]fono de|n[úu]mero|l[íi]nea)\b|電話|專線|聯絡", re.I)
 _SUBSECTION = re.compile(r"(?:\([a-z0-9]{1,4}\))+")
 _ADULT_HEADING = re.compile(r"\badults?\b(?!.*\b(minor|child|under 18|teen))", re.I)
 _NUMBER = re.compile(r"\b\d{3,4}[a-z]?(?:\.\d+)?\b")

@@ -75,10 +75,12 @@ def _citation(chunk: Chunk | None) -> str:
 
 def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, people: list[Resource],
               question: str | None, notes: list[str], validate: bool = True,
-              budget: int = BUDGET["situation"]) -> tuple[str, list[dict]]:
+              budget: int = BUDGET["situation"], full: int = FULL_STEPS) -> tuple[str, list[dict]]:
+    """The plan: validation, the steps (the first `full` with their text), people to talk to and
+    at most one question, in budget (the last steps go first when it is short)."""
     step_urls = {s.url for s in steps if s.url}
     phones = {r.url: r.phone or r.sms for r in people if r.url in step_urls and (r.phone or r.sms)}
-    lines = step_lines(steps, chunks_of, cites, phones=phones)
+    lines = step_lines(steps, chunks_of, cites, full=full, phones=phones)
     head = [phrase("validate", lang)] if validate else []
     # A helpline already on a step (its number there, or a tool the step links: StopNCII) is not
     # repeated under "Talk to a person".

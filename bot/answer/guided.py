@@ -9,14 +9,14 @@ the source their action rests on, letters come from knowledge/templates/.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot import jurisdictions, safety
 from bot.answer import compose
 from bot.answer.helplines import block
 from bot.answer.offline import CitationList
 from bot.answer.phrases import phrase
-from bot.answer.plan import law_of, laws_by_place, plan
+from bot.answer.plan import law_of, laws_by_place, plan, steps_of
 from bot.answer.understand import Facts, Understanding
 from bot.models import Resource, SafetyFlags
 
@@ -94,6 +94,17 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         body = compose.expand(step, assistant.search.chunks_of, cites, text)
         return Reply(body, "question", cites=cites,
                      steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList())[0][1]])
+    if u.intent == "question" and u.prevention and minor and facts.writer != "minor":
+        # A parent protecting a child before anything happened: the phone's own protections, and
+        # what to do if an image is already out (actions marked `prevention: true`).
+        ahead = [a for a in actions if a.get("prevention")]
+        steps = steps_of(ahead, replace(facts, writer="adult", pictured="minor"), flags, lang, sources)
+        if steps:
+            cites = CitationList()
+            body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, [], None, [],
+                                            validate=False, budget=budget or compose.BUDGET["situation"],
+                                            full=len(steps))
+            return Reply(body, "question", cites=cites, steps=shown)
     # A question that asks what to do, or what the law allows, about a harm told: the plan is the
     # answer ("my ex posted my nudes, what are my legal rights?" gets the laws in full, then steps).
     if u.intent == "situation" or (u.intent == "question" and (u.asks_steps or u.asks_law) and facts.harm):

@@ -139,6 +139,15 @@ def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sourc
     return _trim(steps, keep_groups={"legal"} if asks_law else set())
 
 
+def steps_of(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sources: dict) -> list[Step]:
+    """Every action of a short, fixed list that applies, in its order (no per-group limit): the
+    prevention steps for a parent, which all sit in one group."""
+    platform = _first_platform(facts, sources)
+    chosen = sorted((a for a in actions if applies(a, facts, flags, False)),
+                    key=lambda a: (GROUPS.index(a["group"]), a.get("priority", 50)))
+    return [step for a in chosen if (step := _fill(a, facts, lang, platform, {}))][:MAX_STEPS]
+
+
 def _trim(steps: list[Step], keep_groups: set[str] = frozenset()) -> list[Step]:
     """At most MAX_STEPS, in order; a step built for this person (their place's law, their 48-hour
     clock) keeps its place over a general one, since nothing else in the reply says it, and so do

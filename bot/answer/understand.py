@@ -74,6 +74,7 @@ class Understanding:
     facts: Facts
     asks_steps: bool = False  # "what should I do" — a question that wants the plan
     asks_law: bool = False  # "what are my legal rights", "can I sue" about their own case: the plan shows the law
+    prevention: bool = False  # "how do I stop my kid getting nudes?": protect before anything happened
     task: str | None = None  # tida | dmca | police | platform
     expand: int | None = None  # "tell me more about step 3"
     confidence: float = 1.0  # the head's probability for the intent (1.0 when a rule decided)
@@ -228,5 +229,6 @@ def understand(text: str, history: list[str], sources: dict, flags: SafetyFlags 
     m = R.EXPAND.search(lowered)
     return Understanding(intent=intent, facts=facts, asks_steps=bool(R.WHAT_TO_DO.search(lowered)),
                          asks_law=bool(R.ASKS_LAW.search(lowered) and R.FIRST_PERSON.search(lowered)),
+                         prevention=bool(R.PREVENT.search(lowered)) and not facts.harm,
                          task=task, expand=int(next(g for g in m.groups() if g)) if m else None,
                          confidence=confidence)

@@ -101,7 +101,7 @@ PICTURED_AGE = _rx(rf"\b(?:when i was|i was only|i was) {NUM}\b", rf"\bcuando te
                    rf"(?:朋友|她|他)(?:才|今年)?{NUM} ?歲", rf"\b(?:amig[oa]|herman[oa]) tiene {NUM}\b", rf"\bhij[oa] \({NUM}\)",
                    rf"\b(?:she|he|they) (?:is|was|'s) (?:only )?{NUM}\b", rf"\b(?:of|pics of|photos of) (?:a |my )?{NUM}[- ]year[- ]old\b")
 CHILD_AGE = _rx(rf"\bmy (?:\d+ )?(?:daughter|son|kid|child|niece|nephew|sister|brother|stepdaughter|stepson)(?: is| who is|,)? (?:only )?{NUM}\b",
-                rf"\bmy {NUM}[- ](?:year[- ]old|yo) (?:daughter|son|kid|child|niece|nephew|sister|brother)\b",
+                rf"\bmy {NUM}[- ](?:year[- ]old|yo)\b(?!-)",  # "my 12-year-old (daughter)": a parent
                 rf"\bmi hij[oa] (?:de|tiene) {NUM}\b", rf"我(?:女兒|兒子|孩子|妹妹|弟弟)(?:才|今年)?{NUM} ?歲")
 WRITER_ADULT = _rx(r"\b(i'?m an adult|i am an adult|i'?m over 18|my (husband|wife|boss|employer|coworkers?|job)|at work|"
                    r"i'?m (a|an) (\w+ )?(nurse|teacher|mom|mother|dad|father|lawyer))\b", r"\bsoy mayor de edad\b", r"(我成年了|已成年)")
@@ -158,6 +158,11 @@ SAFETY_STEPS = _rx(r"\b(delete (everything|it all|all of it|the (messages|chats?
                    r"(keep|save|collect) (the )?(proof|evidence|messages|threats))\b",
                    r"\b(borr(o|ar) todo|bloquear(lo|la)?|capturas? de pantalla|guardar (las )?pruebas)\b",
                    r"(刪掉|刪除|封鎖|截圖|證據)")
+# A parent asking how to protect a child before anything has happened ("how do I stop my
+# 12-year-old getting nudes on her phone?"): the phone's own protections are the plan.
+PREVENT = _rx(r"\b(stop|protect|prevent|keep|block|safe from|parental controls?)\b.{0,60}\b(nudes?|naked|sexual|explicit|"
+              r"images?|pics|photos)\b|\bparental controls?\b",
+              r"\b(protej\w*|proteger\w*|evitar|impedir|control parental)\b", r"(保護|防止|避免|家長監護|家長控制)")
 # Asking what the law says or allows: legal steps are shown even before the place is known.
 ASKS_LAW = _rx(r"\b(legal (rights?|options?)|my rights|(can|could) i (sue|press charges)|is (it|this|that) (illegal|a crime|against the law)|"
                r"what (law|laws)|which laws?|lawsuit|sue (him|her|them)|press charges)\b",
