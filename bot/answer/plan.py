@@ -167,6 +167,23 @@ def _trim(steps: list[Step], keep_groups: set[str] = frozenset()) -> list[Step]:
 _TRAILING_NOTE = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 
 
+_SECTION_OF = re.compile(r"^(?P<code>.+?) § (?P<section>[^§,;]+)$")
+
+
+def cite_together(cited) -> str:
+    """Sections of one code written the way lawyers do: "Tex. Penal Code §§ 21.16, 21.165",
+    not the code's name twice; citations of different codes stay apart."""
+    out: list[tuple[str | None, list[str]]] = []
+    for c in cited:
+        m = _SECTION_OF.match(c)
+        if m and out and out[-1][0] == m["code"]:
+            out[-1][1].append(m["section"])
+        else:
+            out.append((m["code"], [m["section"]]) if m else (None, [c]))
+    return ", ".join(f"{code} {'§§' if len(secs) > 1 else '§'} {', '.join(secs)}" if code else secs[0]
+                     for code, secs in out)
+
+
 def short_citation(cited: str) -> str:
     """"740 ILCS 190 (Civil Remedies for … Act)" → "740 ILCS 190": a person needs the number to
     look it up, not the Act's long name (the staff table keeps the whole field)."""
@@ -216,8 +233,8 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
                         url=url, source_id=source, section=section)
         state_law = law.get("state_law") or {}
         values |= {"place": jurisdictions.name_of(facts.place, lang),
-                   "criminal": ", ".join(map(short_citation, state_law.get("criminal") or [])),
-                   "civil": ", ".join(map(short_citation, state_law.get("civil") or [])),
+                   "criminal": cite_together(map(short_citation, state_law.get("criminal") or [])),
+                   "civil": cite_together(map(short_citation, state_law.get("civil") or [])),
                    "citation": law.get("citation", "")}
         if not state_law:
             text = _text(action, "text_general", lang) or text
