@@ -57,7 +57,8 @@ def people(assistant, place: str | None, lang: str, minor: bool, facts: Facts | 
     orders), second after the image-abuse helpline when the images are already out."""
     found = assistant.helplines.route("help", place, lang)
     if facts is not None and facts.who == "partner" and facts.harm:
-        dv = [r for r in assistant.helplines.route("partner", place, lang) if r.id not in {f.id for f in found}]
+        listed = {r.id for r in found}
+        dv = [r for r in assistant.helplines.route("partner", place, lang) if r.id not in listed]
         at = 0 if {"threatened", "sextortion"} & set(facts.harm) else 1
         found = found[:at] + dv + found[at:]
     return [r for r in found if not (minor and assistant.helplines.adult_only(r))]

@@ -129,7 +129,7 @@ def plan(actions: list[dict], facts: Facts, flags: SafetyFlags, lang: str, sourc
         if used.get(action["group"], 0) < per_group.get(action["group"], 1):
             picked.append(action)
             used[action["group"]] = used.get(action["group"], 0) + 1
-    picked = sorted(picked, key=order)
+    # `picked` keeps `chosen`'s order (a filtered run of it): no second sort.
     steps = [step for action in picked if (step := _fill(action, facts_for(action), lang, platform, laws or {}))]
     for step in steps:
         if asks_law and step.group == "legal":
