@@ -53,3 +53,21 @@ def test_a_planted_slip_is_caught(tmp_path):
     m = next(m for m in catalog("es") if m.context == "no_law_place")
     assert sorted(KEEP.findall(m.id)) == ["{place}"]
     assert sorted(KEEP.findall(m.string.replace("{place}", "{lugar}"))) != ["{place}"]
+
+
+# Spanish speaks to the person as "usted" everywhere (docs/translations.md): the reply's opening
+# and its steps must not switch between "usted" and "tú" mid-reply.
+TU = re.compile(r"\b(tú|tu|tus|te|ti|contigo|puedes|tienes|quieres|estás|eres|sientes|"
+                r"cuéntame|dime|ayudarte|envíes|hayas|contaste)\b", re.I)
+
+
+def test_spanish_speaks_as_usted_in_the_catalog_and_the_actions():
+    import yaml
+
+    from bot.config import Settings
+
+    texts = [m.string for m in catalog("es") if m.id and m.string]
+    actions = yaml.safe_load((Settings().knowledge_dir / "actions" / "actions.yaml").read_text(encoding="utf-8"))
+    texts += [a[field]["es"] for a in actions for field in ("title", "text") if (a.get(field) or {}).get("es")]
+    informal = [t for t in texts if TU.search(t)]
+    assert not informal, informal[:5]

@@ -169,25 +169,45 @@ class Assistant:
                     notice = phrase("llm_bad_citations" if "citation" in str(exc) else "llm_failed", lang)
                     log.warning("LLM fallback: %s", exc)
                     yield "\n\n" + notice + "\n\n"
-            if mode == "offline":
-                if persona == "staff":
-                    body = offline.compose(text, hits, steps, persona, lang, validate, cites)
-                else:  # a victim's question: the direct answer, whole sentences, in budget
-                    body = self._contact(query, hits, cites, lang) or compose.question(
-                        query, hits, cites, lang) or offline.compose(text, hits, [], persona, lang, False, cites)
-                if flags.minor:
-                    body = without_adult_tools(body)
-                yield body
             # A directory record retrieved for the question is offered only where it serves the
             # person: their place's (or, no place said, the US default's) or one that works anywhere.
             serves = jurisdictions.allowed(place or "US")
             resources += [r for h in hits if h.chunk.kind == "directory" and h.chunk.jurisdiction in serves
                           for r in [self.helplines.resource(h.chunk.source_id)] if r][:3]
             resources += self.helplines.route("help", place, lang)
+            if mode == "offline":
+                if persona == "staff":
+                    body = offline.compose(text, hits, steps, persona, lang, validate, cites)
+                else:  # a victim's question: the direct answer, whole sentences, and with what
+                    # follows it (helplines, one question, the safety net) inside the budget
+                    tail = self._tail(query, hits, history, place, lang, flags, persona, prefix, resources, "")
+                    room = compose.BUDGET["question"] - len(prefix) - len("\n\n".join(tail)) - 8
+                    body = self._contact(query, hits, cites, lang) or compose.question(
+                        query, hits, cites, lang, room) or offline.compose(text, hits, [], persona, lang, False, cites)
+                if flags.minor:
+                    body = without_adult_tools(body)
+                yield body
         else:
             body = phrase("not_found", lang)
             resources += self.helplines.route("help", place, lang)
             yield body
+        if flags.minor:  # adult-only services (StopNCII) are never offered for a child's image
+            resources = [r for r in resources if not self.helplines.adult_only(r)]
+        shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
+        resources = dedupe(resources)[:max(5, shown)]
+        tail = self._tail(query, hits, history, place, lang, flags, persona, prefix, resources, body, grounded)
+        if tail:
+            yield "\n\n" + "\n\n".join(tail)
+        full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
+        yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
+                     safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
+                     notice=notice, intent=u.intent, facts=u.facts.contract())
+
+    def _tail(self, query: str, hits, history: list[str], place, lang: str, flags: SafetyFlags,
+              persona: str, prefix: str, resources: list[Resource], body: str,
+              grounded: bool = True) -> list[str]:
+        """What follows a question's answer: the people to talk to not already shown, at most one
+        question (only one that changes the answer), and the quiet safety net."""
         tail = []
         if grounded and not place and _LEGAL.search(query) and not _FEDERAL.search(query) and not any(
                 jurisdictions.detect(h) for h in history):
@@ -199,23 +219,14 @@ class Assistant:
         elif grounded and _REMOVAL.search(query) and not any(
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
-        if flags.minor:  # adult-only services (StopNCII) are never offered for a child's image
-            resources = [r for r in resources if not self.helplines.adult_only(r)]
-        shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
-        resources = dedupe(resources)[:max(5, shown)]
-        rest = [r for r in resources if r.name not in prefix and r.name not in body]
+        people = [r for r in dedupe(resources) if not (flags.minor and self.helplines.adult_only(r))]
+        rest = [r for r in people if r.name not in prefix and r.name not in body]
         if rest:  # a victim gets the number to call or text; staff also the address and hours
             tail.insert(0, block(phrase("help", lang), rest if persona == "staff" else rest[:3], brief=persona != "staff"))
         if persona != "staff" and not (flags.crisis or flags.danger):
             # A quiet safety net under every answer: detection can miss a person in crisis.
             tail.append(self.helplines.safety_net(place, lang, prefix))
-        tail = [t for t in tail if t]
-        if tail:
-            yield "\n\n" + "\n\n".join(tail)
-        full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
-        yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
-                     safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
-                     notice=notice, intent=u.intent, facts=u.facts.contract())
+        return [t for t in tail if t]
 
     def _vector(self, text: str):
         """The safety encoder's vector (the intent head reads the same one)."""

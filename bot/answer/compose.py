@@ -19,6 +19,7 @@ from bot.answer.plan import PERSONAL, Step  # PERSONAL steps are never cut to a 
 from bot.models import Chunk, Resource, ScoredChunk
 
 BUDGET = {"situation": 1500, "question": 1200, "crisis": 1000}
+RELATED = 0.9  # a further passage's similarity to the question, as a share of the closest one's
 
 
 def fit(parts: list[str], budget: int, keep_first: int = 1) -> list[str]:
@@ -100,12 +101,20 @@ def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, peop
 
 def question(query: str, hits: list[ScoredChunk], cites: CitationList, lang: str,
              budget: int = BUDGET["question"]) -> str:
-    """The direct answer: the best passage's key sentences, then a second passage if it fits."""
+    """The direct answer: the best passage's key sentences, then a second and third passage if
+    they fit and, when from another source, are nearly as close in meaning to the question as
+    the closest passage (one that merely shares words — a platform's terms under a question about
+    the law — is noise to a person in a hurry)."""
     parts = [phrase("found", lang)]
-    for n, hit in enumerate(pick_passages(hits, 3)):
+    picked = pick_passages(hits, 6)
+    top = max((h.dense or 0.0) for h in picked) if picked else 0.0
+    for n, hit in enumerate(picked):
         room = budget - len("\n".join(parts)) - 8
-        if room < 120:
+        if room < 120 or len(parts) > 3:
             break
+        if (n and lang == "en" and not hit.exact and hit.chunk.source_id != picked[0].chunk.source_id
+                and not (top and hit.dense and hit.dense >= RELATED * top)):
+            continue  # (the retrieval encoder reads English only: elsewhere its scores say little)
         gist = key_sentences(hit.chunk, query, budget=min(room, 700 if n == 0 else 360))
         if gist:
             parts.append(f"- {gist} {cites.ref(hit.chunk)}")
