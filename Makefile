@@ -37,9 +37,12 @@ validate: $(STAMP)
 	$(BIN)/recourse validate
 
 # Debian's Chromium for the browser tests (never a downloaded browser).
+# fonts-wqy-microhei: a 1.6 MB font with Traditional Chinese glyphs, so the page's zh-TW
+# screenshots (docs/screenshots) show characters, not boxes.
 browser:
-	@command -v /usr/bin/chromium >/dev/null || ($(SUDO) apt-get update -qq && \
-	  $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null)
+	@command -v /usr/bin/chromium >/dev/null && fc-list 2>/dev/null | grep -qi microhei || \
+	  ($(SUDO) apt-get update -qq && \
+	   $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null)
 
 test: $(STAMP) browser
 	$(BIN)/recourse validate

@@ -21,12 +21,13 @@ from bot.answer.assistant import MAX_HISTORY, MAX_MESSAGE, Assistant
 from bot.answer.helplines import line
 from bot.answer import language
 from bot.answer.phrases import phrase
+from bot import page_text
+from bot.page_text import text, tr
 from bot.config import Settings
 from bot.models import Answer
 from bot.notices import build_notices_tab, letter_updates
 from bot.staff_login import LoginGuard
-from bot.web_privacy import (HEAD, PRIVACY, QUICK_EXIT_JS, NoStore, private_textbox,
-                              quiet_request_errors)
+from bot.web_privacy import HEAD, QUICK_EXIT_JS, NoStore, private_textbox, quiet_request_errors
 from bot.render import (DIRECTORY_HEADERS, ESCALATION_HEADERS, STATE_HEADERS, directory_rows,
                         directory_table, escalation_rows, html_table, sources_md, state_table)
 
@@ -51,13 +52,13 @@ footer {display: none !important;}
 #queue-note {display: none; border-left: 4px solid #8a5a00; padding: .4em .75em; background: #fff8e6; color: #3d2a00;}
 """
 MAX_STAFF_QUERY = 500
-QUEUE_NOTE = ("Many people are using Recourse right now — you are in the queue, and your answer "
-              "will come as soon as it can. If you are in danger, don't wait: use the numbers at the top.")
+AUDIENCES = ("adult", "minor", "parent", "any", "staff")
 # Shows the queue note when a reply has not started after 3 s; hides it when it starts.
 QUEUE_WATCH_JS = """() => {
   const note = document.getElementById('queue-note');
   const chat = document.getElementById('chatbot');
   if (!note || !chat) return;
+  note.setAttribute('role', 'status'); note.setAttribute('aria-live', 'polite');
   const count = () => chat.querySelectorAll('[data-testid="user"]').length;
   const before = count();
   clearTimeout(window.recourseQueueTimer);
@@ -69,29 +70,30 @@ QUEUE_WATCH_JS = """() => {
   window.recourseQueueTimer = setTimeout(() => { if (count() === before) note.style.display = 'block'; }, 3000);
 }"""
 def build_app(assistant: Assistant) -> gr.Blocks:
-    places = [("Not sure / not set", "")] + jurisdictions.choices()
+    places = [(tr("ui_place_unset"), "")] + jurisdictions.choices()
     with gr.Blocks(title="Recourse — help with image-based abuse", delete_cache=(300, 600)) as demo:
-        gr.Button("Quick exit (Esc)", elem_id="quick-exit").click(None, js=QUICK_EXIT_JS)
-        gr.Markdown("# Recourse\nHelp with intimate images shared without consent, sexual "
-                    "deepfakes and sextortion. **In danger now? Call 911.** In crisis? Call or text **988**.",
-                    elem_id="crisis-lines")
-        gr.Markdown(PRIVACY, elem_classes="privacy", elem_id="privacy-notice")
+        ui_lang = gr.State("en")  # the page's language: the browser's, or the one picked
+        gr.Button(tr("ui_quick_exit"), elem_id="quick-exit").click(None, js=QUICK_EXIT_JS)
+        gr.Markdown(tr("ui_header"), elem_id="crisis-lines")
+        gr.Markdown(tr("ui_privacy"), elem_classes="privacy", elem_id="privacy-notice")
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab(tr("ui_tab_chat"), id="chat"):
                 with gr.Row():
-                    place = gr.Dropdown(places, value="", label="Where you live (optional)")
-                    persona = gr.Radio([("Personal help", "victim"), ("Hotline staff", "staff")],
-                                       value="victim", label="I am using this for")
-                    lang = gr.Dropdown([("Automatic", ""), ("English", "en"), ("Español", "es"),
-                                        ("繁體中文", "zh-TW")], value="", label="Language")
-                chatbot = gr.Chatbot(label="Conversation", height=460, feedback_options=None,
+                    place = gr.Dropdown(places, value="", label=tr("ui_place"))
+                    persona = gr.Radio([(tr("ui_persona_victim"), "victim"), (tr("ui_persona_staff"), "staff")],
+                                       value="victim", label=tr("ui_persona"))
+                    lang = gr.Dropdown([(tr("ui_language_auto"), ""), ("English", "en"), ("Español", "es"),
+                                        ("繁體中文", "zh-TW")], value="", label=tr("ui_language"),
+                                       elem_id="language")
+                chatbot = gr.Chatbot(label=tr("ui_conversation"), height=460, feedback_options=None,
                                      elem_id="chatbot", buttons=["copy"])
-                gr.HTML(f'<div id="queue-note" role="status" aria-live="polite">{QUEUE_NOTE}</div>')
+                gr.Markdown(tr("ui_queue"), elem_id="queue-note")
                 with gr.Row():
-                    box = private_textbox(placeholder="Tell me what happened or ask a question…",
+                    box = private_textbox(placeholder=tr("ui_placeholder"),
                                      show_label=False, scale=6, max_lines=6, elem_id="question",
                                      max_length=MAX_MESSAGE)
-                    send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
+                    send = gr.Button(tr("ui_send"), variant="primary", scale=1, elem_id="send")
+                # Rendered on the server (an answer's sources replace it): not re-labelled.
                 panel = gr.Markdown(sources_md(None), elem_id="sources")
                 shown = gr.State([])  # the messages on screen, kept server-side per page
                 asked = gr.State([])  # what the person asked, for follow-ups
@@ -102,25 +104,27 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
                 inputs = [box, shown, asked, place, persona, lang]
 
-            with gr.Tab("Helplines", id="helplines"):
+            with gr.Tab(tr("ui_tab_helplines"), id="helplines"):
                 records = directory_rows(assistant.search.sources())
+                every = (tr("ui_all"), "")
                 with gr.Row():
-                    d_place = gr.Dropdown(places, value="", label="Where", elem_id="directory-place")
-                    d_aud = gr.Dropdown(["", "adult", "minor", "parent", "any", "staff"], value="", label="For")
-                    d_lang = gr.Dropdown(["", *sorted({l for r in records for l in r.get("languages", [])})],
-                                         value="", label="Language")
-                    d_service = gr.Dropdown(["", *sorted({s for r in records for s in r.get("services", [])})],
-                                            value="", label="Service")
-                table = gr.HTML(html_table(DIRECTORY_HEADERS, directory_table(records), "Support services"),
+                    d_place = gr.Dropdown(places, value="", label=tr("ui_where"), elem_id="directory-place")
+                    d_aud = gr.Dropdown([every, *((tr(f"ui_for_{a}"), a) for a in AUDIENCES)], value="",
+                                        label=tr("ui_for"))
+                    d_lang = gr.Dropdown([every, *((l, l) for l in sorted({l for r in records for l in r.get("languages", [])}))],
+                                         value="", label=tr("ui_language"))
+                    d_service = gr.Dropdown([every, *((s, s) for s in sorted({s for r in records for s in r.get("services", [])}))],
+                                            value="", label=tr("ui_service"))
+                table = gr.HTML(html_table(DIRECTORY_HEADERS, directory_table(records), text("ui_directory_caption", "en")),
                                 elem_id="directory")
+                filters = [d_place, d_aud, d_lang, d_service, ui_lang]
 
-                def filter_directory(p, a, l, s):
+                def filter_directory(p, a, l, s, page_lang):
                     rows = directory_table(directory_rows(assistant.search.sources()), p, a, l, s)
-                    return html_table(DIRECTORY_HEADERS, rows, "Support services")
+                    return html_table(DIRECTORY_HEADERS, rows, text("ui_directory_caption", page_lang))
 
                 for control in (d_place, d_aud, d_lang, d_service):
-                    control.change(filter_directory, [d_place, d_aud, d_lang, d_service], table,
-                                   api_name=False)
+                    control.change(filter_directory, filters, table, api_name=False)
 
             letter_fields = build_notices_tab()
             # A letter drafted in the chat opens the Take action tab's form filled in.
@@ -129,8 +133,25 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 trigger(None, js=QUEUE_WATCH_JS)
                 trigger(respond, inputs, outputs, api_name=api)
 
-            with gr.Tab("Staff reference", id="staff"):
+            with gr.Tab(tr("ui_tab_staff"), id="staff"):
                 staff_tab(assistant)
+
+        # The page in the person's language: the browser's at first (gr.I18n paints it on the
+        # client; the load event tells the server, for the HTML it renders), then the one picked.
+        translated = page_text.translated(demo)
+
+        def page_language(lang_code, place_code, aud, l, s, request: gr.Request):
+            header = request.headers.get("accept-language") if request else None
+            page = lang_code or page_text.from_header(header)
+            return (page, filter_directory(place_code, aud, l, s, page),
+                    *page_text.relabel(translated, page))
+
+        def first_language(lang_code, place_code, aud, l, s, request: gr.Request):
+            page, directory, *_ = page_language(lang_code, place_code, aud, l, s, request)
+            return page, directory, sources_md(None, page)
+
+        lang.change(page_language, [lang, *filters[:4]], [ui_lang, table, *translated], api_name=False)
+        demo.load(first_language, [lang, *filters[:4]], [ui_lang, table, panel], api_name=False)
     return demo
 
 
@@ -157,7 +178,7 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person mid-crisis
         log.error("reply failed: %s", type(exc).__name__)
         chat[-1]["content"] = fallback_reply(assistant, message, place_code, lang_code)
-        yield chat, chat, sources_md(None), history, "", *letter_updates(None)
+        yield chat, chat, sources_md(None, lang_code or "en"), history, "", *letter_updates(None)
         return
     chat[-1]["content"] = final.answer
     yield (chat, chat, sources_md(final), [*history, message[:MAX_MESSAGE]][-MAX_HISTORY:], "",
@@ -183,15 +204,14 @@ def staff_tab(assistant: Assistant) -> None:
     locked = bool(settings.staff_user and settings.staff_password)
     authorised = gr.State(not locked)
     with gr.Column(visible=locked) as login:
-        gr.Markdown("Staff views need a login on this server.")
-        user = private_textbox(label="User name", elem_id="staff-user")
-        password = private_textbox(label="Password", type="password", elem_id="staff-password")
-        login_btn = gr.Button("Log in", elem_id="staff-login")
+        gr.Markdown(tr("ui_staff_locked"))
+        user = private_textbox(label=tr("ui_user"), elem_id="staff-user")
+        password = private_textbox(label=tr("ui_password"), type="password", elem_id="staff-password")
+        login_btn = gr.Button(tr("ui_log_in"), elem_id="staff-login")
         login_msg = gr.Markdown()
     with gr.Column(visible=not locked) as desk:
-        gr.Markdown("Search the knowledge base directly, compare state laws, and see the escalation "
-                    "routes (host, registrar, payment companies, app stores). Each row links to its source.")
-        q = private_textbox(label="Search the sources", elem_id="staff-search")
+        gr.Markdown(tr("ui_staff_intro"))
+        q = private_textbox(label=tr("ui_staff_search"), elem_id="staff-search")
         results = gr.Markdown()
         table = gr.HTML("" if locked else state_table_html(assistant), elem_id="state-table")
         routes = gr.HTML("" if locked else escalation_html(assistant), elem_id="escalation-table")
@@ -258,6 +278,7 @@ def serve(settings: Settings) -> None:
     demo.queue(default_concurrency_limit=settings.concurrency).launch(
         server_name=settings.host, server_port=settings.port, show_error=False,
         quiet=True, css=CSS, head=HEAD, footer_links=[], max_file_size=0, prevent_thread_lock=True,
+        i18n=page_text.i18n(),
         run_history=False, app_kwargs={"middleware": [Middleware(NoStore)]})
     print(f"Recourse is ready: http://{settings.host}:{settings.port}", flush=True)
     demo.block_thread()

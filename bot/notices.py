@@ -19,6 +19,7 @@ from pathlib import Path
 import gradio as gr
 
 from bot.config import Settings
+from bot.page_text import tr
 from bot.web_privacy import private_textbox
 
 TEMPLATES = {
@@ -27,6 +28,9 @@ TEMPLATES = {
     "Platform report": "platform-report.txt",
     "Summary for the police": "police-summary.txt",
 }
+# The letter kinds' names on the page (msgctxt in bot/locale): the key stays the English name.
+KIND_TEXT = {"TAKE IT DOWN Act removal request": "ui_letter_tida", "DMCA takedown notice": "ui_letter_dmca",
+             "Platform report": "ui_letter_platform", "Summary for the police": "ui_letter_police"}
 FIELDS = ("name", "contact", "platform", "urls", "description", "context", "suspect", "signature")
 EVIDENCE_HEADERS = ["Date seen", "URL", "Platform", "Account", "What was seen", "Screenshot file"]
 
@@ -99,22 +103,22 @@ SAVE_DOCX_JS = """(data, kind) => {
 def build_notices_tab() -> tuple:
     """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads.
     Returns (letter kind, platform, urls), the fields a letter drafted in the chat fills in."""
-    with gr.Tab("Take action", id="notices"):
-        gr.Markdown("Fill in what you know; leave the rest blank. Nothing here is stored. "
-                    "Check the letter before you send it — this is not legal advice.")
-        kind = gr.Dropdown(list(TEMPLATES), value=list(TEMPLATES)[0], label="Letter", elem_id="notice-kind")
+    with gr.Tab(tr("ui_tab_notices"), id="notices"):
+        gr.Markdown(tr("ui_notice_intro"))
+        kind = gr.Dropdown([(tr(KIND_TEXT[k]), k) for k in TEMPLATES], value=list(TEMPLATES)[0],
+                           label=tr("ui_letter"), elem_id="notice-kind")
         with gr.Row():
-            name = private_textbox(label="Your name", elem_id="notice-name")
-            contact = private_textbox(label="Your email or phone", elem_id="notice-contact")
-            platform = private_textbox(label="Platform or website", elem_id="notice-platform")
-        urls = private_textbox(label="Addresses (URLs) of the images, one per line", lines=3, elem_id="notice-urls")
-        description = private_textbox(label="Describe the images (no need for detail)", lines=2)
-        context = private_textbox(label="Anything else (threats, when it started)", lines=2)
-        suspect = private_textbox(label="Who posted it, if you know (police summary)")
-        preview = private_textbox(label="Preview", lines=16, elem_id="notice-preview", buttons=["copy"])
+            name = private_textbox(label=tr("ui_your_name"), elem_id="notice-name")
+            contact = private_textbox(label=tr("ui_your_contact"), elem_id="notice-contact")
+            platform = private_textbox(label=tr("ui_platform"), elem_id="notice-platform")
+        urls = private_textbox(label=tr("ui_urls"), lines=3, elem_id="notice-urls")
+        description = private_textbox(label=tr("ui_description"), lines=2)
+        context = private_textbox(label=tr("ui_context"), lines=2)
+        suspect = private_textbox(label=tr("ui_suspect"))
+        preview = private_textbox(label=tr("ui_preview"), lines=16, elem_id="notice-preview", buttons=["copy"])
         with gr.Row():
-            txt = gr.Button("Download .txt", elem_id="notice-txt")
-            docx_btn = gr.Button("Download .docx", elem_id="notice-docx")
+            txt = gr.Button(tr("ui_download_txt"), elem_id="notice-txt")
+            docx_btn = gr.Button(tr("ui_download_docx"), elem_id="notice-docx")
         docx_data = private_textbox(visible=False)
         inputs = [kind, name, contact, platform, urls, description, context, suspect]
 
@@ -130,12 +134,11 @@ def build_notices_tab() -> tuple:
             None, [docx_data, kind], docx_data, js=SAVE_DOCX_JS)
         txt.click(None, [preview, kind], None, js=SAVE_TXT_JS)
 
-        gr.Markdown("### Evidence log\nKeep a record as you find things: it stays in this tab "
-                    "until you download it. Never copy or save images of anyone under 18.")
+        gr.Markdown(tr("ui_evidence_intro"))
         log = gr.Dataframe(headers=EVIDENCE_HEADERS, row_count=3, column_count=(6, "fixed"),
                            interactive=True, elem_id="evidence-log", type="array")
         log_text = private_textbox(visible=False)
-        save_log = gr.Button("Download evidence log (.txt)", elem_id="evidence-txt")
+        save_log = gr.Button(tr("ui_evidence_download"), elem_id="evidence-txt")
         save_log.click(evidence_text, log, log_text, api_name=False).then(
             None, [log_text, gr.State("evidence-log")], None, js=SAVE_TXT_JS)
     return kind, platform, urls

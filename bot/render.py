@@ -9,6 +9,7 @@ import html
 import re
 
 from bot import jurisdictions
+from bot.answer.phrases import phrase
 from bot.models import Answer, Resource
 
 
@@ -31,23 +32,25 @@ def resource_md(r: Resource | dict) -> str:
     return f"- **{r['name']}** — " + " · ".join(bits)
 
 
-def sources_md(ans: Answer | None) -> str:
-    """The panel under the chat: numbered sources with link and date, then helplines."""
+def sources_md(ans: Answer | None, lang: str = "en") -> str:
+    """The panel under the chat: numbered sources with link and date, then helplines, in the
+    answer's language (the page's before the first answer)."""
+    lang = ans.lang if ans is not None else lang
     if ans is None:
-        return "Sources for each answer appear here."
+        return phrase("ui_sources_empty", lang)
     out = []
     if ans.notice:
         out.append(f"> {ans.notice}")
     if ans.citations:
-        out.append("**Sources**\n")
+        out.append(f"**{phrase('sources', lang)}**\n")
         for n, c in enumerate(ans.citations, 1):
             section = f" › {c.section}" if c.section else ""
-            out.append(f"{n}. [{c.citation}{section}]({c.url}) — {c.title}. "
-                       f"Last verified {c.last_verified}.")
+            verified = phrase("ui_last_verified", lang).format(date=c.last_verified)
+            out.append(f"{n}. [{c.citation}{section}]({c.url}) — {c.title}. {verified}")
     if ans.resources:
-        out.append("\n**Helplines**\n")
+        out.append(f"\n**{phrase('ui_tab_helplines', lang)}**\n")
         out.extend(resource_md(r) for r in ans.resources)
-    out.append("\n_Legal information, not legal advice. Recourse stores nothing you type._")
+    out.append(f"\n_{phrase('ui_panel_footer', lang)}_")
     return "\n".join(out)
 
 

@@ -116,9 +116,3 @@ document.addEventListener('keydown', (e) => {{
   if (e.key === 'Escape') {{ ({QUICK_EXIT_JS})(); }}
 }});
 </script>"""
-PRIVACY = """**Your privacy.** Nothing you type is saved — not on this server and not in this browser's
-storage. The conversation exists only in this open tab: it is gone when you close the tab or press
-**Quick exit** (or Esc). A letter you download goes to your downloads folder and your browser's
-list of downloads: delete it there if others use this device. Your browser's history still shows
-that you visited this page: clear it, or use a private window. Recourse never asks for or accepts
-images. It gives legal information, not legal advice."""

@@ -275,3 +275,52 @@ def test_a_person_waiting_in_the_queue_is_told_so(browser, knowledge_settings):
             note.wait_for(state="hidden", timeout=60_000)
             first.close()
             second.close()
+
+
+@pytest.mark.parametrize("locale, lang", [("es-US", "es"), ("zh-TW", "zh-TW")])
+def test_the_page_speaks_the_browsers_language_and_the_picker_switches_it(browser, app_url, locale, lang):
+    """A Spanish or Chinese browser gets every tab, Quick exit, the privacy notice, the filters
+    and the forms in its language at first paint (gr.I18n); the language picker switches the
+    whole page (the server re-labels it), and the panel the server renders follows."""
+    from bot.page_text import text
+
+    context = browser.new_context(locale=locale, extra_http_headers={"Accept-Language": locale})
+    pg = context.new_page()
+    try:
+        pg.goto(app_url)
+        pg.wait_for_selector("#question textarea", timeout=60_000)
+        for key in ("ui_tab_chat", "ui_tab_helplines", "ui_tab_notices", "ui_tab_staff"):
+            assert text(key, lang) != text(key, "en")
+            expect_visible(pg.get_by_role("tab", name=text(key, lang)))
+        assert pg.inner_text("#quick-exit") == text("ui_quick_exit", lang)
+        assert pg.inner_text("#privacy-notice").startswith(text("ui_privacy", lang).replace("**", "")[:4])
+        assert "911" in pg.inner_text("#crisis-lines") and "988" in pg.inner_text("#crisis-lines")
+        pg.wait_for_function(f"() => document.querySelector('#sources').innerText.includes({text('ui_sources_empty', lang)!r})",
+                             timeout=20_000)
+        assert pg.locator("#question textarea").get_attribute("placeholder") == text("ui_placeholder", lang)
+
+        pg.get_by_role("tab", name=text("ui_tab_notices", lang)).click()
+        for key in ("ui_your_name", "ui_urls", "ui_preview"):
+            expect_visible(pg.get_by_text(text(key, lang), exact=True))
+        expect_visible(pg.get_by_role("button", name=text("ui_download_docx", lang)))
+        pg.get_by_role("tab", name=text("ui_tab_helplines", lang)).click()
+        expect_visible(pg.get_by_text(text("ui_service", lang), exact=True))
+        assert text("ui_directory_caption", lang) in pg.inner_text("#directory")
+
+        # The picker: English, then back to the browser's language ("Automatic" in English).
+        pg.get_by_role("tab", name=text("ui_tab_chat", lang)).click()
+        pg.click("#language input")
+        pg.get_by_role("option", name="English").click()
+        expect_visible(pg.get_by_role("tab", name="Take action"))
+        assert pg.inner_text("#quick-exit") == "Quick exit (Esc)"
+        assert pg.inner_text("#privacy-notice").startswith("Your privacy")
+        pg.click("#language input")
+        pg.get_by_role("option", name="Automatic").click()
+        expect_visible(pg.get_by_role("tab", name=text("ui_tab_notices", lang)))
+        assert pg.inner_text("#quick-exit") == text("ui_quick_exit", lang)
+    finally:
+        context.close()
+
+
+def expect_visible(locator, timeout: float = 10_000) -> None:
+    locator.first.wait_for(state="visible", timeout=timeout)
