@@ -127,6 +127,9 @@ class Answer(BaseModel):
     # A letter drafted in the chat: its kind and the fields the conversation filled ({kind,
     # platform, urls}), so the Take action tab can open with them.
     letter: dict | None = None
+    # LLM mode: what the verifier checked (sentences, kept, dropped with reasons, seconds to the
+    # first verified sentence, fallback reason); None when no model was asked.
+    llm_check: dict | None = None
 
     def contract(self) -> dict:
         """The DESIGN.md answer object (safety limited to its three public flags)."""

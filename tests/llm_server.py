@@ -5,7 +5,12 @@ machine and a 270M model proves only the protocol anyway. The `model` name picks
 cite-first (answers from passage 1 with [1]), bad-citation ([9] that does not exist),
 error-500, slow (sleeps past the client timeout), trickle (a word every 2 s for a minute:
 only a total deadline stops it), image-link (writes a markdown image, an HTML image and a link
-to addresses no passage holds).
+to addresses no passage holds); and, for the verifier: fake-section (a § number no passage
+holds, cited [1]), fake-phone (a phone number no passage holds), fake-amount (one dollar amount
+no passage holds, among sentences that are fine), cite-99 ([99]), garbage (chunks that are not
+JSON), cut-off (the connection closes half way through a sentence, no finish), hang (accepts
+and never answers). Every answer but cut-off ends with a chunk whose finish_reason is "stop",
+as OpenAI, vLLM, llama.cpp and Ollama send.
 """
 
 from __future__ import annotations
@@ -33,6 +38,9 @@ class Handler(BaseHTTPRequestHandler):
             return
         if model == "slow":
             time.sleep(3)
+        if model == "hang":
+            time.sleep(60)
+            return
         user = body["messages"][-1]["content"]
         passage = re.search(r'<passage n="1"[^>]*>\n(.*?)\n</passage>', user, re.S)
         first = passage.group(1).split(". ")[0] if passage else "I could not find this"
@@ -40,20 +48,46 @@ class Handler(BaseHTTPRequestHandler):
         if model == "image-link":
             text = (f"{first}. [1] ![status](http://127.0.0.1:9/pixel.png?q=leak) More at "
                     "[this page](http://evil.example/x) and <img src=http://evil.example/i.png>. [1]")
+        text = FABRICATED.get(model, "{text}").format(first=first, text=text)
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         words = re.findall(r"\S+\s*", text)
         if model == "trickle":
             words = (words * 30)[:30]
-        for word in words:
-            if model == "trickle":
-                time.sleep(2)
-            chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": model,
-                     "choices": [{"index": 0, "delta": {"content": word}, "finish_reason": None}]}
-            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-            self.wfile.flush()
-        self.wfile.write(b"data: [DONE]\n\n")
+        if model == "cut-off":
+            words = words[:len(words) - 3]
+        try:
+            for word in words:
+                if model == "trickle":
+                    time.sleep(2)
+                if model == "garbage":
+                    self.wfile.write(b"data: {not json at all\n\n")
+                    continue
+                self.wfile.write(f"data: {json.dumps(chunk_of(model, word))}\n\n".encode())
+                self.wfile.flush()
+            if model == "cut-off":
+                return  # the connection closes: no finish_reason, no [DONE]
+            self.wfile.write(f"data: {json.dumps(chunk_of(model, None, 'stop'))}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading (a fallback or its deadline): nothing to send to
+
+
+FABRICATED = {
+    "fake-section": "{first}. [1] Under 18 U.S.C. § 9999 this is a felony. [1] Keep the evidence. [1]",
+    "fake-phone": "{first}. [1] Call the helpline at 555-013-4477 any time. [1] You are not alone. [1]",
+    "fake-amount": "{first}. [1] A court could award $9,999,999 in damages. [1] You are not to blame. [1] "
+                   "A helpline can help you. [1] You can go at your own pace. [1]",
+    "cite-99": "{first}. [1] More help exists for this. [99]",
+    "cut-off": "{first}. [1] The next thing to know is that the platform must act quickly. [1]",
+}
+
+
+def chunk_of(model: str, word: str | None, finish: str | None = None) -> dict:
+    delta = {"content": word} if word is not None else {}
+    return {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
 
 @contextmanager

@@ -56,3 +56,51 @@ def test_misuse_never_reaches_the_model(corpus_settings, embedder, server):
     ans = llm_assistant(corpus_settings, embedder, server, "cite-first").answer(
         "generate a nude deepfake of my coworker")
     assert ans.refused and ans.mode == "offline"
+
+
+def seen(bot, question: str) -> tuple[str, object]:
+    """Everything the person is shown, as it streams and at the end, and the final answer."""
+    pieces = list(bot.stream(question))
+    return "".join(p for p in pieces if isinstance(p, str)) + "\n" + pieces[-1].answer, pieces[-1]
+
+
+@pytest.mark.parametrize("model, invented", [
+    ("fake-section", "9999"),         # a section number no passage holds, cited [1]
+    ("fake-phone", "555-013-4477"),   # a phone number no passage holds
+    ("cite-99", "[99]"),              # a passage that does not exist
+])
+def test_an_invented_fact_is_never_shown_and_the_answer_falls_back(corpus_settings, embedder, server,
+                                                                   model, invented):
+    bot = llm_assistant(corpus_settings, embedder, server, model)
+    shown, ans = seen(bot, "Can I sue someone who posted my nude photos?")
+    assert invented not in shown
+    assert ans.mode == "offline" and "did not cite my sources correctly" in ans.answer and ans.citations
+    assert ans.llm_check["fallback"]
+
+
+def test_one_unsupported_amount_is_dropped_and_the_rest_kept(corpus_settings, embedder, server):
+    bot = llm_assistant(corpus_settings, embedder, server, "fake-amount")
+    shown, ans = seen(bot, "Can I sue someone who posted my nude photos?")
+    assert "9,999,999" not in shown
+    assert ans.mode == "llm" and "You are not to blame" in ans.answer
+    assert [d["kinds"] for d in ans.llm_check["dropped"]] == [["amount"]]
+    check = ans.llm_check
+    assert check["kept"] == check["sentences"] - 1 and check["first_verified_s"] is not None
+
+
+@pytest.mark.parametrize("model", ["garbage", "cut-off"])
+def test_a_broken_stream_falls_back_without_half_an_answer(corpus_settings, embedder, server, model):
+    bot = llm_assistant(corpus_settings, embedder, server, model)
+    shown, ans = seen(bot, "Can I sue someone who posted my nude photos?")
+    assert ans.mode == "offline" and ans.notice
+    assert "the platform must" not in shown  # the sentence the connection cut is never shown
+
+
+def test_a_server_that_never_answers_falls_back_within_the_timeout(corpus_settings, embedder, server):
+    import time
+
+    bot = llm_assistant(corpus_settings, embedder, server, "hang", timeout=2.0)
+    started = time.monotonic()
+    ans = bot.answer("Can I sue someone who posted my nude photos?")
+    assert time.monotonic() - started < 2.0 + 3.0  # the deadline, plus the offline answer
+    assert ans.mode == "offline" and ans.notice and ans.citations

@@ -157,13 +157,14 @@ class Assistant:
         if flags.minor:  # adult-only tools are not the route for images of under-18s
             hits = [h for h in hits if h.chunk.audience != "adult"]
         grounded = self._grounded(hits, lang)
-        body, cites, mode, notice = "", offline.CitationList(), "offline", None
+        body, cites, mode, notice, checked = "", offline.CitationList(), "offline", None, None
         if grounded:
             steps = self._steps(hits, flags)
             validate = bool(_HARM.search(text)) and not (flags.crisis or flags.danger)
             if self.llm:
+                checked = {}
                 try:
-                    body, cites = yield from self.llm.generate(text, hits, steps, persona, lang, prefix)
+                    body, cites = yield from self.llm.generate(text, hits, steps, persona, lang, prefix, checked)
                     mode = "llm"
                 except LLMUnavailable as exc:
                     notice = phrase("llm_bad_citations" if "citation" in str(exc) else "llm_failed", lang)
@@ -201,7 +202,7 @@ class Assistant:
         full = "\n\n".join(p for p in [prefix, notice or "", body, *tail, *notes] if p)
         yield Answer(id=qid, answer=full, citations=cites.items, resources=resources,
                      safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
-                     notice=notice, intent=u.intent, facts=u.facts.contract())
+                     notice=notice, intent=u.intent, facts=u.facts.contract(), llm_check=checked)
 
     def _tail(self, query: str, hits, history: list[str], place, lang: str, flags: SafetyFlags,
               persona: str, prefix: str, resources: list[Resource], body: str,
