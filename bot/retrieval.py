@@ -97,6 +97,11 @@ class HybridSearch:
         self.bm25 = SparseBM25(corpus) if corpus else None
         self.places = np.array([c.jurisdiction for c in chunks])
         self.platform_names = _platform_patterns(manifest.get("sources") or {})
+        entries = manifest.get("sources") or {}
+        self.translations = {(of, e.get("lang")): sid for sid, e in entries.items()
+                             if (of := (e.get("meta") or {}).get("translation_of"))}
+        self.translated = set(self.translations.values())
+        self.is_translation = np.array([c.source_id in self.translated for c in chunks], dtype=bool)
         self.manifest = manifest
         self.generation = (manifest.get("generation"), manifest.get("updated"))
 
@@ -135,7 +140,10 @@ class HybridSearch:
         named = {sid for pattern, sid in self.platform_names if pattern.search(query)}
         allowed = jurisdictions.allowed(place)
 
-        where = {"jurisdiction": {"$in": allowed}} if allowed else None
+        # Translations are read, not searched (localize): they are not candidates either.
+        clauses = ([{"jurisdiction": {"$in": allowed}}] if allowed else []) + (
+            [{"source_id": {"$nin": sorted(self.translated)}}] if self.translated else [])
+        where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         vector = self.embedder.embed_one(query)
         with storage_errors():
             found = self.index.query(vector, CANDIDATES, where)
@@ -148,7 +156,7 @@ class HybridSearch:
             scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
         q_tokens = tokenize(query)
         if self.bm25 and q_tokens:
-            mask = np.isin(self.places, allowed) if allowed else None
+            mask = ~self.is_translation & (np.isin(self.places, allowed) if allowed else True)
             for rank, i in enumerate(self.bm25.top(q_tokens, CANDIDATES, mask)):
                 cid = self.order[i]
                 scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
@@ -196,6 +204,19 @@ class HybridSearch:
     def chunks_of(self, source_id: str) -> list[Chunk]:
         ids = self.manifest["sources"].get(source_id, {}).get("chunks", [])
         return [self.chunks[cid] for cid in ids if cid in self.chunks]
+
+    def localize(self, chunk: Chunk | None, lang: str) -> Chunk | None:
+        """The same passage in the person's language, when its source has a translation
+        (`translation_of`, checked by `recourse validate`) with the same sections; else itself.
+        Translations are read, never searched: retrieval finds the original (measured on the
+        eval set), and the person reads it in their language."""
+        if chunk is None or lang == chunk.lang:
+            return chunk
+        translation = self.translations.get((chunk.source_id, lang))
+        original, translated = self.chunks_of(chunk.source_id), self.chunks_of(translation) if translation else []
+        if len(original) != len(translated) or chunk not in original:
+            return chunk  # no translation, or one whose sections do not line up: the original
+        return translated[original.index(chunk)]
 
 
 def _platform_patterns(sources: dict) -> list[tuple[re.Pattern, str]]:

@@ -95,6 +95,36 @@ def _country(code: str) -> str | None:
     return code.split("-")[0]
 
 
+_URL = re.compile(r"https?://[^\s)\]>\"\uff09]+")
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+
+
+def translation_problems(source: Source, by_id: dict) -> list[str]:
+    """A translation (`translation_of: <id>`) says what its original says: the original exists
+    in another language, and every number and web address of the original's body is in the
+    translation's, which adds none of its own — except month numbers where the original names
+    a month ("19 May 2025" → "2025 年 5 月 19 日")."""
+    original = by_id.get(source.meta["translation_of"])
+    if original is None:
+        return [f'translation_of "{source.meta["translation_of"]}" names no source']
+    if original.lang == source.lang:
+        return [f"a translation must be in another language than its original ({original.lang})"]
+    problems = []
+    urls = lambda text: {u.rstrip(".,;:") for u in _URL.findall(text)}  # noqa: E731
+    numbers = lambda text: {n.replace(",", "").rstrip(".") for n in  # noqa: E731
+                            re.findall(r"\d[\d,.]*\d|\d", _URL.sub(" ", text))}
+    if lost := sorted(urls(original.body) - urls(source.body)):
+        problems.append(f"the translation drops web addresses of {original.id}: {', '.join(lost)}")
+    if added := sorted(urls(source.body) - urls(original.body)):
+        problems.append(f"the translation adds web addresses {original.id} does not have: {', '.join(added)}")
+    if lost := sorted(numbers(original.body) - numbers(source.body)):
+        problems.append(f"the translation drops numbers of {original.id}: {', '.join(lost)}")
+    months = {str(n) for n in range(1, 13)} if _MONTH.search(original.body) else set()
+    if added := sorted(numbers(source.body) - numbers(original.body) - months):
+        problems.append(f"the translation adds numbers {original.id} does not have: {', '.join(added)}")
+    return problems
+
+
 def audit(sources: list[Source], routes: dict, today: date | None = None) -> Audit:
     """Run every content check over loaded sources and routes."""
     today = today or date.today()
@@ -117,6 +147,10 @@ def audit(sources: list[Source], routes: dict, today: date | None = None) -> Aud
                     out.warnings.append(KnowledgeError(s.path, None, f"deepfakes is still unverified past review_by {review_by}"))
         if s.path.startswith("platforms/") and s.meta.get("aliases") and not s.meta.get("report_url"):
             out.errors.append(KnowledgeError(s.path, None, "a platform file needs report_url (its reporting form or page)"))
+    by_id = {s.id: s for s in sources}
+    for s in sources:
+        if s.meta.get("translation_of"):
+            out.errors += [KnowledgeError(s.path, None, p) for p in translation_problems(s, by_id)]
     countries = sorted({c for s in sources if s.kind in ("statute", "bill") and (c := _country(s.jurisdiction))})
     full = 0
     for country in countries:

@@ -135,3 +135,26 @@ def test_a_question_naming_a_platform_or_country_finds_its_file(search, loaded, 
         if s.id not in [h.chunk.source_id for h in search.search(question, k=3)]:
             missing.append(f"{s.id} ← {question}")
     assert not missing, "\n".join(missing)
+
+
+def test_a_translation_must_keep_its_originals_numbers_and_addresses():
+    from ingest.audit import translation_problems
+
+    original = _source("guides/g.md", "", "Call 844-878-2274 within 48 hours on 19 May 2025; "
+                       "see https://example.org/a.")
+    by_id = {"x-test": original}
+
+    def translated(body: str, **meta) -> list[str]:
+        source = _source("guides/g-es.md", "", body, translation_of="x-test", **meta)
+        source.lang = meta.get("lang", "es")
+        return translation_problems(source, by_id)
+
+    assert translated("Llame al 844-878-2274 en 48 horas, el 2025-5-19; vea https://example.org/a.") == []
+    assert any("drops numbers" in p and "48" in p for p in
+               translated("Llame al 844-878-2274 pronto, el 19 de mayo de 2025; vea https://example.org/a."))
+    assert any("adds numbers" in p and "72" in p for p in
+               translated("Llame al 844-878-2274 en 48 o 72 horas, 19/5/2025; https://example.org/a."))
+    assert any("drops web addresses" in p for p in translated("Llame al 844-878-2274 en 48 horas, 19/5/2025."))
+    assert translated("x", lang="en") == ["a translation must be in another language than its original (en)"]
+    source = _source("guides/h.md", "", "x", translation_of="nothing")
+    assert translation_problems(source, by_id) == ['translation_of "nothing" names no source']

@@ -156,7 +156,8 @@ class Assistant:
             return
         if flags.minor:  # adult-only tools are not the route for images of under-18s
             hits = [h for h in hits if h.chunk.audience != "adult"]
-        grounded = self._grounded(hits, lang)
+        grounded = self._grounded(hits, lang)  # judged on what was found, before translation
+        hits = [h.model_copy(update={"chunk": self.search.localize(h.chunk, lang)}) for h in hits]
         body, cites, mode, notice, checked = "", offline.CitationList(), "offline", None, None
         if grounded:
             steps = self._steps(hits, flags)

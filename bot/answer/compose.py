@@ -30,23 +30,24 @@ def fit(parts: list[str], budget: int, keep_first: int = 1) -> list[str]:
     return parts
 
 
-def step_chunk(step: Step, chunks: list[Chunk]) -> Chunk | None:
-    """The passage a step rests on: its named section, else the source's first passage."""
+def step_chunk(step: Step, chunks: list[Chunk], localize=None) -> Chunk | None:
+    """The passage a step rests on: its named section, else the source's first passage; in the
+    person's language where `localize` (HybridSearch.localize for their language) has it."""
     if not chunks:
         return None
+    found = chunks[0]
     if step.section:
         wanted = step.section.lower()
-        for c in chunks:
-            if c.section and (c.section.lower() == wanted or c.section.lower().startswith(wanted[:40])):
-                return c
-    return chunks[0]
+        found = next((c for c in chunks if c.section and (
+            c.section.lower() == wanted or c.section.lower().startswith(wanted[:40]))), found)
+    return localize(found) if localize else found
 
 
 FULL_STEPS = 1  # the first steps carry their text; later ones are a title and a link ("tell me more")
 
 
 def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FULL_STEPS,
-               phones: dict[str, str] | None = None) -> list[tuple[str, dict]]:
+               phones: dict[str, str] | None = None, localize=None) -> list[tuple[str, dict]]:
     """Numbered lines for the steps, each with its link and [n], and the contract entries.
     `phones`: a helpline's number by its address, shown on the step that links to it (so the
     helpline is one tap away without a second line naming it again)."""
@@ -54,7 +55,7 @@ def step_lines(steps: list[Step], chunks_of, cites: CitationList, full: int = FU
     if any(step.asked for step in steps):
         full = 0  # the steps that answer the question carry the text, not the first ones
     for n, step in enumerate(steps, 1):
-        chunk = step_chunk(step, chunks_of(step.source_id))
+        chunk = step_chunk(step, chunks_of(step.source_id), localize)
         ref = cites.ref(chunk) if chunk else ""
         # The step's title is the link where the person does it; a step done anywhere ("report
         # it on the site or app") has none, and its [n] leads to the source.
@@ -76,12 +77,12 @@ def _citation(chunk: Chunk | None) -> str:
 
 def situation(steps: list[Step], chunks_of, cites: CitationList, lang: str, people: list[Resource],
               question: str | None, notes: list[str], validate: bool = True,
-              budget: int = BUDGET["situation"], full: int = FULL_STEPS) -> tuple[str, list[dict]]:
+              budget: int = BUDGET["situation"], full: int = FULL_STEPS, localize=None) -> tuple[str, list[dict]]:
     """The plan: validation, the steps (the first `full` with their text), people to talk to and
     at most one question, in budget (the last steps go first when it is short)."""
     step_urls = {s.url for s in steps if s.url}
     phones = {r.url: r.phone or r.sms for r in people if r.url in step_urls and (r.phone or r.sms)}
-    lines = step_lines(steps, chunks_of, cites, full=full, phones=phones)
+    lines = step_lines(steps, chunks_of, cites, full=full, phones=phones, localize=localize)
     head = [phrase("validate", lang)] if validate else []
     # A helpline already on a step (its number there, or a tool the step links: StopNCII) is not
     # repeated under "Talk to a person".
@@ -121,9 +122,10 @@ def question(query: str, hits: list[ScoredChunk], cites: CitationList, lang: str
     return "\n".join(parts) if len(parts) > 1 else ""
 
 
-def expand(step: Step, chunks_of, cites: CitationList, query: str, budget: int = BUDGET["question"]) -> str:
+def expand(step: Step, chunks_of, cites: CitationList, query: str, budget: int = BUDGET["question"],
+           localize=None) -> str:
     """"Tell me more about step 3": that step's own passage, in whole sentences."""
-    chunk = step_chunk(step, chunks_of(step.source_id))
+    chunk = step_chunk(step, chunks_of(step.source_id), localize)
     if chunk is None:
         return f"**{step.title}** — {step.text}"
     detail = key_sentences(chunk, query + " " + step.title, budget=budget - len(step.title) - 20)

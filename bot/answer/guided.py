@@ -69,6 +69,8 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
     facts = u.facts
     minor = facts.minor_involved or flags.minor
     sources = assistant.search.sources()
+    def localize(chunk):  # a step's passage in the person's language, where it is translated
+        return assistant.search.localize(chunk, lang)
     if flags.danger or (flags.crisis and (safety.rule_flags(text).crisis or not facts.harm)):
         # Said in words ("I want to die") or in danger: the lines, and one sentence for later.
         return Reply(phrase("crisis_offer", lang), "situation", grounded=False)
@@ -92,9 +94,10 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         if not 1 <= u.expand <= len(steps):
             return Reply(phrase("expand_missing", lang).format(n=u.expand), "question", grounded=False)
         step = steps[u.expand - 1]
-        body = compose.expand(step, assistant.search.chunks_of, cites, text)
+        body = compose.expand(step, assistant.search.chunks_of, cites, text, localize=localize)
         return Reply(body, "question", cites=cites,
-                     steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList())[0][1]])
+                     steps=[compose.step_lines([step], assistant.search.chunks_of, CitationList(),
+                                               localize=localize)[0][1]])
     if u.intent == "question" and u.prevention and minor and facts.writer != "minor":
         # A parent protecting a child before anything happened: the phone's own protections, and
         # what to do if an image is already out (actions marked `prevention: true`).
@@ -104,7 +107,7 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
             cites = CitationList()
             body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, [], None, [],
                                             validate=False, budget=budget or compose.BUDGET["situation"],
-                                            full=len(steps))
+                                            full=len(steps), localize=localize)
             return Reply(body, "question", cites=cites, steps=shown)
     # A question that asks what to do, or what the law allows, about a harm told: the plan is the
     # answer ("my ex posted my nudes, what are my legal rights?" gets the laws in full, then steps).
@@ -125,7 +128,7 @@ def guided(assistant, text: str, u: Understanding, flags: SafetyFlags, place: st
         question = None if flags.crisis else one_question(u, lang, minor)
         body, shown = compose.situation(steps, assistant.search.chunks_of, cites, lang, helpers,
                                         question, notes, validate=not minor,
-                                        budget=budget or compose.BUDGET["situation"])
+                                        budget=budget or compose.BUDGET["situation"], localize=localize)
         return Reply(body, "situation", cites=cites, steps=shown, resources=helpers[:2])
     return None
 
