@@ -9,7 +9,8 @@ to addresses no passage holds); and, for the verifier: fake-section (a § number
 holds, cited [1]), fake-phone (a phone number no passage holds), fake-amount (one dollar amount
 no passage holds, among sentences that are fine), cite-99 ([99]), garbage (chunks that are not
 JSON), cut-off (the connection closes half way through a sentence, no finish), hang (accepts
-and never answers). Every answer but cut-off ends with a chunk whose finish_reason is "stop",
+and never answers); rewrite-plan (given a plan, writes it back line for line under one warm
+sentence) and rewrite-drop-step (the same, without the last step). Every answer but cut-off ends with a chunk whose finish_reason is "stop",
 as OpenAI, vLLM, llama.cpp and Ollama send.
 """
 
@@ -42,6 +43,12 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(60)
             return
         user = body["messages"][-1]["content"]
+        if model in ("rewrite-plan", "rewrite-drop-step") and "\nPlan:\n" in user:
+            steps = [ln for ln in user.split("\nPlan:\n", 1)[1].splitlines() if re.match(r"\d+\. ", ln)]
+            if model == "rewrite-drop-step":
+                steps = steps[:-1]
+            self.stream(model, "I'm so sorry. Here is what you can do, one step at a time.\n" + "\n".join(steps) + "\n")
+            return
         passage = re.search(r'<passage n="1"[^>]*>\n(.*?)\n</passage>', user, re.S)
         first = passage.group(1).split(". ")[0] if passage else "I could not find this"
         text = f"{first}. [1] You can also get help from a helpline. [{'9' if model == 'bad-citation' else '1'}]"
@@ -49,6 +56,9 @@ class Handler(BaseHTTPRequestHandler):
             text = (f"{first}. [1] ![status](http://127.0.0.1:9/pixel.png?q=leak) More at "
                     "[this page](http://evil.example/x) and <img src=http://evil.example/i.png>. [1]")
         text = FABRICATED.get(model, "{text}").format(first=first, text=text)
+        self.stream(model, text)
+
+    def stream(self, model: str, text: str) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()

@@ -104,3 +104,27 @@ def test_a_server_that_never_answers_falls_back_within_the_timeout(corpus_settin
     ans = bot.answer("Can I sue someone who posted my nude photos?")
     assert time.monotonic() - started < 2.0 + 3.0  # the deadline, plus the offline answer
     assert ans.mode == "offline" and ans.notice and ans.citations
+
+
+PLAN = "my ex posted my nudes on reddit, i'm in texas and i'm 24"
+
+
+def test_the_plan_is_the_skeleton_the_model_rewrites(assistant, knowledge_settings, embedder, server):
+    """A person's situation gets the plan in the model's words, verified: every step, link and
+    citation of the offline plan kept, and the people to talk to word for word."""
+    offline = assistant.answer(PLAN)
+    shown, ans = seen(llm_assistant(knowledge_settings, embedder, server, "rewrite-plan"), PLAN)
+    assert offline.steps and ans.mode == "llm" and ans.llm_check["dropped"] == []
+    assert "one step at a time" in ans.answer
+    import re
+
+    links = re.findall(r"\]\((https?://[^)\s]+)\)", offline.answer)
+    assert links and all(link in ans.answer for link in links)  # every step's link, kept
+    assert "844-878-2274" in offline.answer and "844-878-2274" in ans.answer  # a helpline, kept
+    assert [c.source_id for c in ans.citations] == [c.source_id for c in offline.citations]
+
+
+def test_a_rewrite_that_drops_a_step_is_replaced_by_the_plan(knowledge_settings, embedder, server):
+    shown, ans = seen(llm_assistant(knowledge_settings, embedder, server, "rewrite-drop-step"), PLAN)
+    assert ans.mode == "offline" and "did not cite my sources correctly" in ans.answer
+    assert ans.steps and ans.llm_check["fallback"].startswith("the rewrite dropped")

@@ -17,6 +17,7 @@ from bot.answer import compose, offline
 from bot.answer.guided import compare, guided, without_adult_tools
 from bot.answer.helplines import Helplines, block, dedupe, line
 from bot.answer.understand import understand
+from bot.answer.llm import warm_plan
 from bot.answer import language
 from bot.answer.phrases import LANGS, phrase
 from bot.config import Settings
@@ -242,12 +243,17 @@ class Assistant:
         tail = []
         if not (flags.crisis or flags.danger) and reply.intent in ("situation", "out_of_scope"):
             tail.append(self.helplines.safety_net(place, lang, prefix + reply.body))
-        body = "\n\n".join(p for p in [reply.body, *tail] if p)
-        yield body
-        full = "\n\n".join(p for p in [prefix, body, *notes] if p)
-        yield Answer(id=qid, answer=full, citations=reply.cites.items, resources=people, safety=flags,
+        warm, cites, checked, notice = None, reply.cites, None, None
+        if self.llm and reply.intent == "situation" and reply.steps and not (flags.crisis or flags.danger):
+            # The plan as the skeleton: the model's warmer wording, verified, or the plan itself.
+            warm, cites, checked, notice = yield from warm_plan(self.llm, self.search.chunks_of, reply, lang)
+        body = "\n\n".join(p for p in [warm or reply.body, *tail] if p)
+        yield "\n\n".join(["", *tail]) if warm else body  # the model's sentences are already shown
+        full = "\n\n".join(p for p in [prefix, notice or "", body, *notes] if p)
+        yield Answer(id=qid, answer=full, citations=cites.items, resources=people, safety=flags,
                      lang=lang, grounded=reply.grounded, intent=reply.intent or u.intent,
-                     facts=u.facts.contract(), steps=reply.steps, letter=reply.letter)
+                     facts=u.facts.contract(), steps=reply.steps, letter=reply.letter,
+                     mode="llm" if warm else "offline", notice=notice, llm_check=checked)
 
     def _short_reply(self, text: str, place: str | None, lang: str, qid: str | None,
                      flags: SafetyFlags | None = None, prefix: str = "",

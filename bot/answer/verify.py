@@ -158,7 +158,8 @@ def check(sentence: str, evidence: list[Evidence]) -> Verdict:
 
 # -------------------------------------------------------------------------------- sentences
 
-_ABBREV = re.compile(r"(?:\b(?:U\.S\.C|U\.S|Stat|Pub|No|Nos|Sec|Art|Ann|Rev|Code|Gen|Cal|Tex|Fla|Ill|Pa|"
+_ABBREV = re.compile(r"(?:\b(?:U\.S\.C|U\.S|Stat|Pub|No|Nos|Sec|Art|Ann|Rev|Code|Gen|Cal|Tex|Fla|Ill|Pa|Civ|Prac|"
+                     r"Rem|Crim|Proc|Fam|Bus|Prof|Educ|Ins|Pen|Comp|Cons|Ord|Regs?|Admin|"
                      r"N\.Y|N\.J|Mass|Mich|Minn|Va|Wash|Wis|Inc|Ltd|Co|Corp|Dept|Gov|St|Mr|Mrs|Ms|Dr|vs|v|"
                      r"e\.g|i\.e|etc|approx|ch|para|subd|cl|pp?|ILCS|Cir|Supp|Dist|Ct)|\b[A-Z])\.$")
 _END = re.compile(r"[.!?。！？]+(?:\s*\[\d{1,3}\])*|\n")
@@ -177,8 +178,9 @@ def split_ready(buffer: str, final: bool = False) -> tuple[list[str], str]:
         end = m.end()
         if m.group() != "\n":
             head = buffer[start:m.start() + 1]
-            if _ABBREV.search(head) or re.fullmatch(r"\s*\d{1,2}\.", head):
-                continue  # "U.S.C.", "Tex.", or a list's "1."
+            if _ABBREV.search(head) or re.fullmatch(r"\s*\d{1,2}\.", head) or (
+                    head.count("(") > head.count(")") and re.search(r"\b[A-Z][a-z]{0,4}\.$", head)):
+                continue  # "U.S.C.", "Tex.", a list's "1.", or a short capitalised word in a citation's ( )
             rest = buffer[end:]
             nxt = rest.lstrip(" \t")
             if not nxt:
