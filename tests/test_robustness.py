@@ -198,7 +198,9 @@ def test_model_written_images_and_links_never_render(corpus_settings, embedder):
         bot = Assistant(settings, embedder=embedder)
         pieces = [p for p in bot.stream("Can I sue someone who posted my nudes?") if isinstance(p, str)]
         ans = bot.answer("Can I sue someone who posted my nudes?")
-    assert ans.mode == "llm"
+    # Addresses no passage holds fail verification: the sentence is never shown, and an invented
+    # web address makes the whole answer fall back to offline (bot/answer/verify.py).
+    assert ans.mode == "offline" and ans.notice and ans.llm_check["fallback"]
     for text in ["".join(pieces), ans.answer]:
         assert "127.0.0.1:9" not in text and "![" not in text and "<img" not in text
         assert "evil.example" not in text
