@@ -145,10 +145,50 @@ def _reason(text: str) -> str:
     if "no cited passage holds" in text:
         return "invented a phone, address or section number"
     if "without citing" in text:
-        return "stated a number without a citation"
+        return "stated a phone, address or section without citing a passage"
     if "sentences failed" in text:
         return "more than a third of sentences failed"
     return text
+
+
+def markdown(report: dict) -> str:
+    """docs/llm-bench.md: the figures of one run, in words."""
+    rows = [("answers (dev set + eval sample)", report["answers"]),
+            ("sent to the model (questions and situations with a plan)", report["sent_to_model"]),
+            ("answered by the model, every sentence verified", report["answered_by_model"]),
+            ("… of which no sentence was dropped", report["verified_whole"]),
+            ("fell back to the offline answer", report["fallbacks"]),
+            ("sentences the model wrote / verified and streamed / dropped",
+             f"{report['sentences']} / {report['kept']} / {report['dropped']}"),
+            ("dropped, by the fact that failed", ", ".join(f"{k} {v}" for k, v in
+                                                          sorted(report["caught_by_kind"].items())) or "none"),
+            ("fallbacks, by reason", "; ".join(f"{k}: {v}" for k, v in report["fallback_reasons"].items()) or "none"),
+            ("time to the first verified sentence, median (s)", report["first_verified_s_median"]),
+            ("time the model took per answer, median (s)", report["model_seconds_median"]),
+            ("shown sentences that fail the verifier when checked again from outside",
+             len(report["shown_unverified"]))]
+    table = "\n".join(f"| {k} | {v} |" for k, v in rows)
+    examples = "\n".join(f"- {d['reason']}" for d in report.get("examples_dropped", [])[:8]) or "- none"
+    return f"""# LLM mode against a real model
+
+`.venv/bin/python -m quality.llm_bench --eval-sample {report.get('eval_sample', '?')} --timeout {report['timeout_s']:g}`
+(one run, {report['model']}, 2 cores; {report['seconds_total']} s in all). Figures in
+`docs/llm-bench.json`. {report.get('note', '')}
+
+| | |
+|---|---|
+{table}
+
+"Verified and streamed" counts sentences shown as the answer was written, including those of
+answers that then fell back (the person then sees the notice and the offline answer, which
+replaces the streamed text on screen). What the verifier caught, first examples:
+{examples}
+
+The 270M model is far too small to answer well; it is here because it is a real model, and a
+real model invents numbers and addresses. What fails verification is never shown: the sentence
+is dropped or the answer falls back to the offline composer, which says so. A deployment should
+use a capable model (docs/deploy.md: vLLM, Ollama, llama.cpp).
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,7 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-sample", type=int, default=40)
     ap.add_argument("--timeout", type=float, default=40.0)
     ap.add_argument("--out", default=str(ROOT / "docs" / "llm-bench.json"))
+    ap.add_argument("--from-json", help="only write the Markdown report from a saved run")
     args = ap.parse_args(argv)
+    if args.from_json:
+        saved = json.loads(Path(args.from_json).read_text(encoding="utf-8"))
+        Path(args.out).with_suffix(".md").write_text(markdown(saved), encoding="utf-8")
+        return 0
     model = ensure_model()
     port = free_port()
     server = start_server(model, port)
@@ -174,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
     shown_unverified = {a["id"]: bad for a in answers if a.get("mode") == "llm"
                         if (bad := still_unverified(a, search.chunks_of))}
     report = {"model": "gemma3-270m-q4_k_m (llama.cpp server)", "timeout_s": args.timeout,
+              "eval_sample": args.eval_sample,
               "seconds_total": round(elapsed, 1), **figures(answers),
               "shown_unverified": shown_unverified,
               "examples_dropped": [d for a in answers if a.get("llm_check")
                                    for d in a["llm_check"]["dropped"]][:12]}
     Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    Path(args.out).with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     print(json.dumps({k: v for k, v in report.items() if k != "examples_dropped"}, indent=1, ensure_ascii=False))
     return 0
 
