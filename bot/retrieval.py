@@ -102,6 +102,8 @@ class HybridSearch:
                              if (of := (e.get("meta") or {}).get("translation_of"))}
         self.translated = set(self.translations.values())
         self.is_translation = np.array([c.source_id in self.translated for c in chunks], dtype=bool)
+        # Translations are read, not searched (localize): not candidates of either search.
+        self.untranslated = [{"source_id": {"$nin": sorted(self.translated)}}] if self.translated else []
         self.manifest = manifest
         self.generation = (manifest.get("generation"), manifest.get("updated"))
 
@@ -140,9 +142,7 @@ class HybridSearch:
         named = {sid for pattern, sid in self.platform_names if pattern.search(query)}
         allowed = jurisdictions.allowed(place)
 
-        # Translations are read, not searched (localize): they are not candidates either.
-        clauses = ([{"jurisdiction": {"$in": allowed}}] if allowed else []) + (
-            [{"source_id": {"$nin": sorted(self.translated)}}] if self.translated else [])
+        clauses = ([{"jurisdiction": {"$in": allowed}}] if allowed else []) + self.untranslated
         where = clauses[0] if len(clauses) == 1 else ({"$and": clauses} if clauses else None)
         vector = self.embedder.embed_one(query)
         with storage_errors():

@@ -111,12 +111,9 @@ def still_unverified(answer: dict, chunks_of) -> list[str]:
     for c in cited:
         held = [ch for ch in chunks_of(c["source_id"]) if (ch.section or "") == (c.get("section") or "")]
         evidence.append(Evidence(held[0]) if held else None)
-    failed = []
-    for sentence in (answer.get("llm_check") or {}).get("shown", []):
-        usable = [e for e in evidence if e is not None]
-        if len(usable) == len(evidence) and not check(sentence, evidence).ok:
-            failed.append(sentence)
-    return failed
+    if None in evidence:  # a cited section no longer in the index: nothing to check against
+        return []
+    return [s for s in (answer.get("llm_check") or {}).get("shown", []) if not check(s, evidence).ok]
 
 
 def figures(answers: list[dict]) -> dict:

@@ -158,7 +158,8 @@ class Assistant:
         if flags.minor:  # adult-only tools are not the route for images of under-18s
             hits = [h for h in hits if h.chunk.audience != "adult"]
         grounded = self._grounded(hits, lang)  # judged on what was found, before translation
-        hits = [h.model_copy(update={"chunk": self.search.localize(h.chunk, lang)}) for h in hits]
+        if lang != "en":  # the person reads a translated section where we have one
+            hits = [h.model_copy(update={"chunk": self.search.localize(h.chunk, lang)}) for h in hits]
         body, cites, mode, notice, checked = "", offline.CitationList(), "offline", None, None
         if grounded:
             steps = self._steps(hits, flags)
@@ -183,7 +184,8 @@ class Assistant:
                     body = offline.compose(text, hits, steps, persona, lang, validate, cites)
                 else:  # a victim's question: the direct answer, whole sentences, and with what
                     # follows it (helplines, one question, the safety net) inside the budget
-                    tail = self._tail(query, hits, history, place, lang, flags, persona, prefix, resources, "")
+                    tail = self._tail(query, hits, history, place, lang, flags, persona, prefix,
+                                      self._listed(resources, flags, prefix), "")
                     room = compose.BUDGET["question"] - len(prefix) - len("\n\n".join(tail)) - 8
                     body = self._contact(query, hits, cites, lang) or compose.question(
                         query, hits, cites, lang, room) or offline.compose(text, hits, [], persona, lang, False, cites)
@@ -194,10 +196,7 @@ class Assistant:
             body = phrase("not_found", lang)
             resources += self.helplines.route("help", place, lang)
             yield body
-        if flags.minor:  # adult-only services (StopNCII) are never offered for a child's image
-            resources = [r for r in resources if not self.helplines.adult_only(r)]
-        shown = len({r.name for r in resources if r.name in prefix})  # routed helplines always stay
-        resources = dedupe(resources)[:max(5, shown)]
+        resources = self._listed(resources, flags, prefix)
         tail = self._tail(query, hits, history, place, lang, flags, persona, prefix, resources, body, grounded)
         if tail:
             yield "\n\n" + "\n\n".join(tail)
@@ -206,11 +205,20 @@ class Assistant:
                      safety=flags, refused=False, mode=mode, lang=lang, grounded=grounded,
                      notice=notice, intent=u.intent, facts=u.facts.contract(), llm_check=checked)
 
+    def _listed(self, resources: list[Resource], flags: SafetyFlags, prefix: str) -> list[Resource]:
+        """The helplines an answer lists: never an adult-only service (StopNCII) for a child's
+        image, each once, at most five (the routed ones already shown above always stay)."""
+        if flags.minor:
+            resources = [r for r in resources if not self.helplines.adult_only(r)]
+        shown = len({r.name for r in resources if r.name in prefix})
+        return dedupe(resources)[:max(5, shown)]
+
     def _tail(self, query: str, hits, history: list[str], place, lang: str, flags: SafetyFlags,
               persona: str, prefix: str, resources: list[Resource], body: str,
               grounded: bool = True) -> list[str]:
-        """What follows a question's answer: the people to talk to not already shown, at most one
-        question (only one that changes the answer), and the quiet safety net."""
+        """What follows a question's answer: the people to talk to (`resources`, as `_listed`) not
+        already shown, at most one question (only one that changes the answer), and the quiet
+        safety net."""
         tail = []
         if grounded and not place and _LEGAL.search(query) and not _FEDERAL.search(query) and not any(
                 jurisdictions.detect(h) for h in history):
@@ -222,8 +230,7 @@ class Assistant:
         elif grounded and _REMOVAL.search(query) and not any(
                 h.chunk.kind == "policy" for h in hits[:3]) and not any(_REMOVAL.search(h) for h in history):
             tail.append(phrase("ask_platform", lang))  # one question at a time, only when it matters
-        people = [r for r in dedupe(resources) if not (flags.minor and self.helplines.adult_only(r))]
-        rest = [r for r in people if r.name not in prefix and r.name not in body]
+        rest = [r for r in resources if r.name not in prefix and r.name not in body]
         if rest:  # a victim gets the number to call or text; staff also the address and hours
             tail.insert(0, block(phrase("help", lang), rest if persona == "staff" else rest[:3], brief=persona != "staff"))
         if persona != "staff" and not (flags.crisis or flags.danger):
