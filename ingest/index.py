@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from typing import Iterable, Sequence
 from urllib.parse import urlparse
 
+import numpy as np
+
 from bot.config import Settings
 from bot.errors import IndexDamaged, IndexMissing, StoreUnavailable
 from bot.models import Chunk
@@ -136,21 +138,27 @@ class Index:
 
     def live_chunks(self, manifest: dict) -> list[Chunk]:
         """Every chunk the manifest lists, in a stable order (for BM25 and the staff views)."""
+        return self.live(manifest, vectors=False)[0]
+
+    def live(self, manifest: dict, vectors: bool = True) -> tuple[list[Chunk], np.ndarray]:
+        """The manifest's chunks in manifest order, and (vectors=True) their unit vectors as one
+        float32 matrix, row i for chunk i: what the retriever ranks exactly in memory."""
         wanted = [cid for entry in manifest["sources"].values() for cid in entry["chunks"]]
+        include = ["documents", "metadatas", *(["embeddings"] if vectors else [])]
         out: list[Chunk] = []
+        rows: list = []
         for start in range(0, len(wanted), BATCH):
-            got = self.chunks.get(ids=wanted[start:start + BATCH], include=["documents", "metadatas"])
-            by_id = {cid: (doc, meta) for cid, doc, meta in
-                     zip(got["ids"], got["documents"], got["metadatas"])}
+            got = self.chunks.get(ids=wanted[start:start + BATCH], include=include)
+            embeddings = got["embeddings"] if vectors else [None] * len(got["ids"])
+            by_id = {cid: (doc, meta, vec) for cid, doc, meta, vec in
+                     zip(got["ids"], got["documents"], got["metadatas"], embeddings)}
             for cid in wanted[start:start + BATCH]:
                 if cid in by_id:
-                    doc, meta = by_id[cid]
+                    doc, meta, vec = by_id[cid]
                     out.append(Chunk(id=cid, text=doc, **meta))
-        return out
-
-    def query(self, vector, n: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the nearest chunks, nearest first."""
-        n = max(1, min(n, self.chunks.count()))
-        got = self.chunks.query(query_embeddings=[list(map(float, vector))], n_results=n,
-                                where=where, include=["distances"])
-        return [(cid, 1.0 - dist) for cid, dist in zip(got["ids"][0], got["distances"][0])]
+                    rows.append(vec)
+        if not vectors or not rows:
+            return out, np.zeros((len(out), 0), dtype=np.float32)
+        matrix = np.asarray(rows, dtype=np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return out, matrix / np.where(norms == 0, 1.0, norms)

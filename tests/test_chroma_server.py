@@ -82,10 +82,11 @@ def test_ingest_answer_and_reingest_while_answering(tmp_path, chroma_url, embedd
     assert Index(settings).manifest()["generation"] == 2
 
 
-def test_a_store_lost_while_answering_gives_a_calm_reply_and_helplines(tmp_path, embedder):
+def test_a_store_lost_while_answering_keeps_answering_from_what_is_loaded(tmp_path, embedder, caplog):
     # Its own server, so stopping it leaves the module's server alone. The store going away
     # between two questions is the failure an operator actually meets (a restarted or crashed
-    # Chroma); it must not reach the person as a traceback, nor as an uncited answer.
+    # Chroma). The retriever ranks the generation it loaded in memory, so the person still gets
+    # a cited answer — never a traceback — and the operator's log says the store is unreachable.
     proc, url = start_server(tmp_path / "store")
     try:
         shutil.copytree(DATA / "corpus", tmp_path / "knowledge")
@@ -93,10 +94,13 @@ def test_a_store_lost_while_answering_gives_a_calm_reply_and_helplines(tmp_path,
                             chroma_url=url, collection="lost-test")
         run_ingest(settings, embedder=embedder, progress=False)
         bot = Assistant(settings, embedder=embedder)
-        assert bot.answer("Can I sue someone who posted my nudes?").citations
+        before = bot.answer("How do I get my photos off Reddit?")
+        assert before.citations
     finally:
         proc.kill()
         proc.wait(timeout=20)
-    ans = bot.answer("How do I get my photos off Reddit?")
-    assert "something went wrong on my side" in ans.answer
-    assert ans.resources and not ans.grounded and not ans.citations
+    bot.search._checked = 0.0  # the next question checks the store at once
+    with caplog.at_level("WARNING"):
+        ans = bot.answer("How do I get my photos off Reddit?")
+    assert ans.grounded and ans.citations == before.citations
+    assert "index refresh failed" in caplog.text and "Reddit" not in caplog.text

@@ -58,3 +58,29 @@ def test_sparse_bm25_scores_equal_rank_bm25(search):
         assert np.allclose(ours.get_scores(q), expected, atol=1e-9), query
         best = [i for i in np.argsort(-expected, kind="stable")[:5] if expected[i] > 0]
         assert ours.top(q, 5) == best, query
+
+
+def test_dense_ranking_is_exact_and_the_same_on_every_load(search, corpus_settings, embedder):
+    # The dense candidates are the exact nearest neighbours of the stored vectors (Chroma's
+    # approximate HNSW search gave a different set in some new processes), and a second load
+    # of the same store ranks the same question the same way, score for score.
+    import numpy as np
+
+    question = "my ex put my photos on a website, can I make them take it down"
+    vector = embedder.embed_one(question)
+    stored = search.index.chunks.get(ids=search.order, include=["embeddings"])
+    rows = np.asarray(stored["embeddings"], dtype=np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    by_id = dict(zip(stored["ids"], rows @ (vector / np.linalg.norm(vector))))
+    exact = sorted(search.order, key=lambda cid: (-by_id[cid], search.order.index(cid)))
+    everyone = np.ones(len(search.order), dtype=bool)
+    got = search._nearest(vector, everyone)
+    assert [cid for cid, _ in got] == exact[:len(got)]
+    assert all(abs(sim - by_id[cid]) < 1e-5 for cid, sim in got)
+
+    texas = search.places == "US-TX"
+    assert [cid for cid, _ in search._nearest(vector, texas)] == [c for c in exact if search.chunks[c].jurisdiction == "US-TX"][:40]
+
+    again = HybridSearch(corpus_settings, embedder)  # its own load of the store
+    assert [(h.chunk.id, h.score) for h in again.search(question, k=8)] == \
+        [(h.chunk.id, h.score) for h in search.search(question, k=8)]
