@@ -166,7 +166,8 @@ def markdown(report: dict) -> str:
             ("shown sentences that fail the verifier when checked again from outside",
              len(report["shown_unverified"]))]
     table = "\n".join(f"| {k} | {v} |" for k, v in rows)
-    examples = "\n".join(f"- {d['reason']}" for d in report.get("examples_dropped", [])[:8]) or "- none"
+    seen = dict.fromkeys(d["reason"] for d in report.get("examples_dropped", []))
+    examples = "\n".join(f"- {reason}" for reason in list(seen)[:8]) or "- none"
     return f"""# LLM mode against a real model
 
 `.venv/bin/python -m quality.llm_bench --eval-sample {report.get('eval_sample', '?')} --timeout {report['timeout_s']:g}`
@@ -179,7 +180,7 @@ def markdown(report: dict) -> str:
 
 "Verified and streamed" counts sentences shown as the answer was written, including those of
 answers that then fell back (the person then sees the notice and the offline answer, which
-replaces the streamed text on screen). What the verifier caught, first examples:
+replaces the streamed text on screen). What the verifier said of the sentences it dropped (distinct reasons, first seen):
 {examples}
 
 The 270M model is far too small to answer well; it is here because it is a real model, and a
@@ -220,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
               "eval_sample": args.eval_sample,
               "seconds_total": round(elapsed, 1), **figures(answers),
               "shown_unverified": shown_unverified,
-              "examples_dropped": [d for a in answers if a.get("llm_check")
-                                   for d in a["llm_check"]["dropped"]][:12]}
+              "examples_dropped": list({d["reason"]: d for a in answers if a.get("llm_check")
+                                        for d in a["llm_check"]["dropped"]}.values())[:12]}
     Path(args.out).write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     Path(args.out).with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     print(json.dumps({k: v for k, v in report.items() if k != "examples_dropped"}, indent=1, ensure_ascii=False))
