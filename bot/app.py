@@ -126,7 +126,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 for control in (d_place, d_aud, d_lang, d_service):
                     control.change(filter_directory, filters, table, api_name=False)
 
-            letter_fields = build_notices_tab()
+            letter_fields = build_notices_tab(ui_lang)
             # A letter drafted in the chat opens the Take action tab's form filled in.
             outputs = [chatbot, shown, panel, asked, box, *letter_fields]
             for trigger, api in ((box.submit, "reply"), (send.click, False)):

@@ -2,7 +2,11 @@
 requests, DMCA notices, platform reports and a summary for the police, plus an evidence log.
 
 The wording lives in knowledge/templates/*.txt (legal references are facts, so they stay in
-knowledge/); this module only fills them in and turns them into .txt / .docx downloads.
+knowledge/), with a Spanish and a Traditional Chinese version of each under
+knowledge/templates/<lang>/; this module only fills them in and turns them into .txt / .docx
+downloads. A person picks the language of the letter they send (English by default: most
+platforms and every US agency work in English) and, when their page is in another language,
+reads the same letter, filled in the same way, in their own.
 
 Nothing a person enters touches the disk: the .txt is made in the browser, the .docx is built
 in memory when the person clicks its button and handed to the browser as data (no temp file,
@@ -35,21 +39,41 @@ FIELDS = ("name", "contact", "platform", "urls", "description", "context", "susp
 EVIDENCE_HEADERS = ["Date seen", "URL", "Platform", "Account", "What was seen", "Screenshot file"]
 
 
+LETTER_LANGS = ("en", "es", "zh-TW")
+
+
 class _Blank(dict):
+    """A field left empty stays visible, named in the letter's language: "[platform]", "[plataforma]"."""
+
+    def __init__(self, values: dict, lang: str) -> None:
+        super().__init__(values)
+        self.lang = lang
+
     def __missing__(self, key: str) -> str:
-        return f"[{key}]"
+        from bot.answer.phrases import english, phrase
+
+        name = f"letter_blank_{key}"
+        return phrase(name, self.lang) if name in english() else f"[{key}]"
 
 
-def fill(kind: str, values: dict, knowledge_dir: Path | None = None) -> str:
-    """The letter with the person's details; empty fields stay visible as [field]."""
+def template_path(kind: str, lang: str, knowledge_dir: Path) -> Path:
+    """The template of a letter kind in a language; the English one when there is none."""
+    folder = knowledge_dir / "templates"
+    translated = folder / lang / TEMPLATES[kind]
+    return translated if lang != "en" and translated.exists() else folder / TEMPLATES[kind]
+
+
+def fill(kind: str, values: dict, knowledge_dir: Path | None = None, lang: str = "en") -> str:
+    """The letter with the person's details, in `lang`; empty fields stay visible as [field]."""
     knowledge_dir = knowledge_dir or Settings().knowledge_dir
-    text = (knowledge_dir / "templates" / TEMPLATES[kind]).read_text(encoding="utf-8")
+    text = template_path(kind, lang, knowledge_dir).read_text(encoding="utf-8")
     clean = {k: str(v).strip() for k, v in values.items() if v and str(v).strip()}
     if "urls" in clean:
         clean["urls"] = "\n".join(f"   - {u.strip()}" for u in clean["urls"].splitlines() if u.strip())
     clean.setdefault("date", date.today().isoformat())
-    clean.setdefault("signature", clean.get("name", "[signature]"))
-    return text.format_map(_Blank(clean))
+    if "name" in clean:
+        clean.setdefault("signature", clean["name"])
+    return text.format_map(_Blank(clean, lang))
 
 
 def docx_bytes(text: str) -> bytes:
@@ -100,8 +124,9 @@ SAVE_DOCX_JS = """(data, kind) => {
 }"""
 
 
-def build_notices_tab() -> tuple:
-    """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads.
+def build_notices_tab(page_lang: gr.State) -> tuple:
+    """The "Take action" tab: a form, a live preview, .txt (in-browser) and .docx downloads, and
+    the same letter in the page's language to read when the letter sent is in another.
     Returns (letter kind, platform, urls), the fields a letter drafted in the chat fills in."""
     with gr.Tab(tr("ui_tab_notices"), id="notices"):
         gr.Markdown(tr("ui_notice_intro"))
@@ -115,20 +140,30 @@ def build_notices_tab() -> tuple:
         description = private_textbox(label=tr("ui_description"), lines=2)
         context = private_textbox(label=tr("ui_context"), lines=2)
         suspect = private_textbox(label=tr("ui_suspect"))
+        send_lang = gr.Radio([("English", "en"), ("Español", "es"), ("繁體中文", "zh-TW")], value="en",
+                             label=tr("ui_letter_language"), info=tr("ui_letter_language_info"),
+                             elem_id="notice-language")
         preview = private_textbox(label=tr("ui_preview"), lines=16, elem_id="notice-preview", buttons=["copy"])
+        reading = private_textbox(label=tr("ui_reading_copy"), lines=16, elem_id="notice-reading",
+                                  buttons=["copy"], visible=False, interactive=False)
         with gr.Row():
             txt = gr.Button(tr("ui_download_txt"), elem_id="notice-txt")
             docx_btn = gr.Button(tr("ui_download_docx"), elem_id="notice-docx")
         docx_data = private_textbox(visible=False)
-        inputs = [kind, name, contact, platform, urls, description, context, suspect]
+        inputs = [kind, send_lang, page_lang, name, contact, platform, urls, description, context, suspect]
 
-        def render(k, n, c, p, u, d, ctx, s):
-            return fill(k, dict(name=n, contact=c, platform=p, urls=u, description=d, context=ctx, suspect=s))
+        def render(k, sent, page, n, c, p, u, d, ctx, s):
+            values = dict(name=n, contact=c, platform=p, urls=u, description=d, context=ctx, suspect=s)
+            sent = sent if sent in LETTER_LANGS else "en"
+            page = page if page in LETTER_LANGS else "en"
+            other = page != sent
+            return (fill(k, values, lang=sent),
+                    gr.update(value=fill(k, values, lang=page) if other else "", visible=other))
 
         # One listener for every field, run one at a time per page with only the latest
         # pending change kept: separate listeners could finish out of order and leave the
         # preview (and the .txt built from it) without what was typed last.
-        gr.on([control.change for control in inputs], render, inputs, preview,
+        gr.on([control.change for control in inputs], render, inputs, [preview, reading],
               trigger_mode="always_last", api_name=False)
         docx_btn.click(docx_payload, preview, docx_data, api_name=False).then(
             None, [docx_data, kind], docx_data, js=SAVE_DOCX_JS)

@@ -303,6 +303,14 @@ def test_the_page_speaks_the_browsers_language_and_the_picker_switches_it(browse
         for key in ("ui_your_name", "ui_urls", "ui_preview"):
             expect_visible(pg.get_by_text(text(key, lang), exact=True))
         expect_visible(pg.get_by_role("button", name=text("ui_download_docx", lang)))
+        # The letter to send stays in English; the same letter, filled the same, to read below it.
+        pg.fill("#notice-name textarea, #notice-name input", "Ana Ejemplo")
+        reading = {"es": "Solicitud de retiro conforme a la Ley TAKE IT DOWN", "zh-TW": "依據 TAKE IT DOWN Act 提出的移除請求"}[lang]
+        pg.wait_for_function("(want) => { const r = document.querySelector('#notice-reading textarea');"
+                             " const p = document.querySelector('#notice-preview textarea');"
+                             " return r && p && r.value.includes(want) && r.value.includes('/Ana Ejemplo/')"
+                             " && p.value.includes('Removal request under the TAKE IT DOWN Act') && p.value.includes('/Ana Ejemplo/'); }",
+                             arg=reading, timeout=30_000)
         pg.get_by_role("tab", name=text("ui_tab_helplines", lang)).click()
         expect_visible(pg.get_by_text(text("ui_service", lang), exact=True))
         assert text("ui_directory_caption", lang) in pg.inner_text("#directory")
@@ -314,6 +322,7 @@ def test_the_page_speaks_the_browsers_language_and_the_picker_switches_it(browse
         expect_visible(pg.get_by_role("tab", name="Take action"))
         assert pg.inner_text("#quick-exit") == "Quick exit (Esc)"
         assert pg.inner_text("#privacy-notice").startswith("Your privacy")
+        pg.wait_for_selector("#notice-reading", state="hidden", timeout=20_000)  # English page: one letter
         pg.click("#language input")
         pg.get_by_role("option", name="Automatic").click()
         expect_visible(pg.get_by_role("tab", name=text("ui_tab_notices", lang)))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import tempfile
+
+import pytest
 
 from docx import Document
 
-from bot.notices import TEMPLATES, docx_bytes, docx_payload, evidence_text, fill
+from bot.notices import TEMPLATES, docx_bytes, docx_payload, evidence_text, fill, template_path
 from tests.conftest import ROOT
 
 
@@ -53,3 +56,28 @@ def test_evidence_log_text_keeps_rows():
     out = evidence_text([["2026-11-20", "https://x.example/p", "X", "@acct", "post", "shot1.png"],
                          ["", "", "", "", "", ""]])
     assert out.count("\n") == 2 and "shot1.png" in out
+
+
+KEEP = re.compile(r"\{[a-z]+\}|https?://\S+|\d+")
+
+
+@pytest.mark.parametrize("lang", ["es", "zh-TW"])
+def test_every_letter_has_a_translation_that_keeps_its_fields_numbers_and_sections(lang):
+    # A reading copy that dropped "48" or "512(c)(3)", or a {field} the form fills, would tell
+    # the person something the letter they send does not say.
+    for kind, name in TEMPLATES.items():
+        english = (ROOT / "knowledge" / "templates" / name).read_text(encoding="utf-8")
+        path = ROOT / "knowledge" / "templates" / lang / name
+        assert template_path(kind, lang, ROOT / "knowledge") == path, f"no {lang} {name}"
+        own = path.read_text(encoding="utf-8")
+        assert sorted(KEEP.findall(own)) == sorted(KEEP.findall(english)), (lang, name)
+
+
+def test_a_letter_fills_the_same_in_every_language_and_names_blanks_in_it():
+    values = {"name": "Ana Ejemplo", "platform": "ExampleSite", "urls": "https://example.com/a"}
+    for lang, blank in (("en", "[contact]"), ("es", "[contacto]"), ("zh-TW", "[聯絡方式]")):
+        text = fill("TAKE IT DOWN Act removal request", values, ROOT / "knowledge", lang)
+        assert "/Ana Ejemplo/" in text and "https://example.com/a" in text and "ExampleSite" in text
+        assert blank in text and "48" in text and "119-12" in text
+    assert "Ley TAKE IT DOWN" in fill("TAKE IT DOWN Act removal request", values, ROOT / "knowledge", "es")
+    assert fill("Platform report", values, ROOT / "knowledge", "fr") == fill("Platform report", values, ROOT / "knowledge")

@@ -102,6 +102,16 @@ def test_a_task_fills_the_letter_from_the_conversation(assistant):
     ans = assistant.answer("write my TAKE IT DOWN request", history=["my nudes are on reddit https://reddit.com/r/x/abc"])
     assert ans.intent == "task"
     assert "https://reddit.com/r/x/abc" in ans.answer and "Reddit" in ans.answer and "[name]" in ans.answer
+    assert "Ley TAKE IT DOWN" not in ans.answer  # an English reply holds only the letter to send
+
+
+def test_a_spanish_task_gives_the_letter_to_send_and_a_copy_to_read(assistant):
+    ans = assistant.answer("escriba mi solicitud de TAKE IT DOWN, por favor",
+                           history=["mis fotos íntimas están en reddit https://reddit.com/r/x/abc"])
+    assert ans.intent == "task"
+    send, read = ans.answer.index("Removal request under the TAKE IT DOWN Act"), ans.answer.index("Ley TAKE IT DOWN")
+    assert send < read and ans.answer.count("https://reddit.com/r/x/abc") >= 2
+    assert "[nombre]" in ans.answer and "[name]" in ans.answer and "[la fecha en que la envíe]" in ans.answer
 
 
 def test_greeting_is_a_short_invitation(assistant):

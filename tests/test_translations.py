@@ -61,7 +61,7 @@ TU = re.compile(r"\b(tú|tu|tus|te|ti|contigo|puedes|tienes|quieres|estás|eres|
                 r"cuéntame|dime|ayudarte|envíes|hayas|contaste)\b", re.I)
 
 
-def test_spanish_speaks_as_usted_in_the_catalog_and_the_actions():
+def test_spanish_speaks_as_usted_in_the_catalog_the_actions_and_the_letters():
     import yaml
 
     from bot.config import Settings
@@ -69,5 +69,6 @@ def test_spanish_speaks_as_usted_in_the_catalog_and_the_actions():
     texts = [m.string for m in catalog("es") if m.id and m.string]
     actions = yaml.safe_load((Settings().knowledge_dir / "actions" / "actions.yaml").read_text(encoding="utf-8"))
     texts += [a[field]["es"] for a in actions for field in ("title", "text") if (a.get(field) or {}).get("es")]
+    texts += [p.read_text(encoding="utf-8") for p in (Settings().knowledge_dir / "templates" / "es").glob("*.txt")]
     informal = [t for t in texts if TU.search(t)]
     assert not informal, informal[:5]

@@ -153,15 +153,17 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool,
     facts = u.facts
     # The date stays a blank to fill: a letter copied from the chat is often sent another day, and
     # its 48 hours run from when it is sent.
-    values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links),
-              "date": phrase("letter_date", lang)}
+    values = {"platform": ", ".join(facts.platform_names[:1]), "urls": "\n".join(facts.links)}
     kind = TASK_LETTERS[u.task]
-    letter = fill(kind, values, assistant.settings.knowledge_dir)
+    # Sent in English (platforms and US agencies work in English); read in the person's language.
+    letter = fill(kind, {**values, "date": phrase("letter_date", "en")}, assistant.settings.knowledge_dir)
+    own = fill(kind, {**values, "date": phrase("letter_date", lang)}, assistant.settings.knowledge_dir, lang)
+    reading = [phrase("task_reading", lang), f"```\n{own}\n```"] if lang != "en" else []
     cites = CitationList()
     # The letter's sections and deadlines come from the guide it follows: cite it like a step.
     chunks = assistant.search.chunks_of(LETTER_SOURCES.get(kind, ""))
     ref = f" {cites.ref(chunks[0])}" if chunks else ""
-    body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```",
+    body = "\n\n".join([phrase("task_intro", lang) + ref, f"```\n{letter}\n```", *reading,
                          *([] if brief else [phrase("task_more", lang)])])
     return Reply(body, "task", cites=cites, resources=people(assistant, place, lang, minor)[:1], grounded=True,
                  letter={"kind": kind, "platform": values["platform"], "urls": values["urls"]})
