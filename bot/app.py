@@ -49,6 +49,9 @@ footer {display: none !important;}
 :root, .gradio-container {--link-text-color: #1f5f8b; --link-text-color-visited: #5a3d8a;
   --link-text-color-hover: #174a6c; --link-text-color-active: #1f5f8b;}
 #chatbot a, #chatbot a:visited {color: #0a3d62 !important; text-decoration: underline;}  /* dark enough to stay above 4.5:1 while a reply is dimmed */
+/* A field's help line ("Language of the letter you send"): the theme's grey is under 4.5:1,
+   lower still while the form updates. */
+.info-text {color: #3d3d45 !important;}
 #queue-note {display: none; border-left: 4px solid #8a5a00; padding: .4em .75em; background: #fff8e6; color: #3d2a00;}
 """
 MAX_STAFF_QUERY = 500

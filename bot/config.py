@@ -19,6 +19,8 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = ROOT / "knowledge"
     index_dir: Path = ROOT / "var" / "index"
+    # Model files made here (the ONNX query encoder; the benchmark's GGUF), not in the index.
+    models_dir: Path = ROOT / "var" / "models"
     collection: str = "recourse"
     # A Chroma server ("http://host:port"); unset means the embedded PersistentClient.
     chroma_url: str | None = None

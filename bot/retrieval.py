@@ -34,7 +34,8 @@ from bot.config import Settings
 from bot.errors import RecourseError, StorageError
 from bot.models import Chunk, ScoredChunk
 from bot.platform_names import alias_pattern, platform_aliases
-from ingest.embed import Embedder, get_embedder
+from bot.query_encoder import get_query_encoder
+from ingest.embed import Embedder
 from ingest.index import Index, reset_embedded_clients
 
 log = logging.getLogger(__name__)
@@ -86,7 +87,7 @@ class HybridSearch:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.index = Index(settings)  # first: a missing or damaged store is named before the model loads
-        self.embedder = embedder or get_embedder()
+        self.embedder = embedder or get_query_encoder(settings)
         self._lock = threading.Lock()
         self._checked = 0.0
         self.generation = None

@@ -7,6 +7,7 @@ order keeps the previous index usable if the run dies at any point.
 
 from __future__ import annotations
 
+import logging
 import shutil
 import sys
 import time
@@ -22,6 +23,7 @@ from ingest.index import Index, reset_embedded_clients
 from ingest.loaders import load_sources
 from ingest.report import IngestReport, SourceChange, describe_change
 
+log = logging.getLogger(__name__)
 STALE_DAYS = 180
 
 
@@ -117,8 +119,21 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
                                   "routes": loaded.routes, "actions": loaded.actions})
         orphans = set(index.all_ids()) - live_after
         index.delete(orphans)
+        _export_query_encoder(settings)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _export_query_encoder(settings: Settings) -> None:
+    """The ONNX copy of the model that answering uses (ingest/export_encoder.py). A failure here
+    never fails the ingest: answering falls back to sentence-transformers, only slower."""
+    from ingest.export_encoder import export
+
+    try:
+        export(settings)
+    except Exception as exc:  # torch.onnx missing a piece, a read-only models directory...
+        log.warning("could not export the ONNX query encoder (%s: %s); answers will load "
+                    "sentence-transformers instead", type(exc).__name__, exc)
 
 
 def rebuild_index(settings: Settings, *, embedder: Embedder | None = None,

@@ -39,3 +39,19 @@ def test_words_that_are_not_a_place_name_no_city(text: str) -> None:
 def test_a_named_state_or_country_wins_over_a_city() -> None:
     # "Paris, Texas": the state the person names is the law that applies.
     assert place_of("I'm in Paris, Texas") == "US-TX"
+
+
+def test_the_kept_table_is_the_table_built_from_the_data(tmp_path, monkeypatch):
+    # The table is kept on disk once built (a cold start was paying a second for it): what is
+    # read back must be what the rules build, and a new cache directory is filled on first use.
+    from bot import cities
+
+    built = cities._build_city_places()
+    monkeypatch.setattr(cities, "CACHE_DIR", tmp_path)
+    cities.city_places.cache_clear()
+    try:
+        assert cities.city_places() == built and len(list(tmp_path.glob("city-places-*.json"))) == 1
+        cities.city_places.cache_clear()
+        assert cities.city_places() == built  # read back from the file
+    finally:
+        cities.city_places.cache_clear()

@@ -57,6 +57,7 @@ class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None,
                  search: HybridSearch | None = None) -> None:
         self.settings = settings
+        language.warm_in_background()
         self.search = search or HybridSearch(settings, embedder)  # opens the store, then the model
         self.embedder = self.search.embedder
         self.classifier = safety.SafetyClassifier()

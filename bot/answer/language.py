@@ -11,6 +11,7 @@ answer in English, and the reply says which languages we answer in.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
@@ -32,9 +33,25 @@ _KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _LETTERS = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
+_BUILDING = threading.Lock()
+
+
 @lru_cache(maxsize=1)
+def _built():
+    detector = LanguageDetectorBuilder.from_languages(*ANSWERED, *OTHERS).build()
+    detector.compute_language_confidence_values("load the models")  # lingua loads them on first use
+    return detector
+
+
 def detector():
-    return LanguageDetectorBuilder.from_languages(*ANSWERED, *OTHERS).build()
+    """The one detector, its models loaded (about 1.2 s on 2 cores, once per process)."""
+    with _BUILDING:  # a warm-up thread and the first message must not both load the models
+        return _built()
+
+
+def warm_in_background() -> None:
+    """Load the models while the index and encoders load, so the first message does not wait."""
+    threading.Thread(target=detector, name="warm-language", daemon=True).start()
 
 
 def detect(text: str) -> str:
