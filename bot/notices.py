@@ -1,10 +1,9 @@
 """Ready-to-send letters filled from what the person enters: TAKE IT DOWN Act removal
 requests, DMCA notices, platform reports and a summary for the police, plus an evidence log.
 
-The wording lives in knowledge/templates/*.txt (legal references are facts, so they stay in
-knowledge/), with a Spanish and a Traditional Chinese version of each under
-knowledge/templates/<lang>/; this module only fills them in and turns them into .txt / .docx
-downloads. A person picks the language of the letter they send (English by default: most
+The letters' wording and filling are in bot/letters.py (no Gradio there, so the chat can draft
+a letter without loading the UI); this module is the Take action tab: the form, the previews and
+the .txt / .docx downloads. A person picks the language of the letter they send (English by default: most
 platforms and every US agency work in English) and, when their page is in another language,
 reads the same letter, filled in the same way, in their own.
 
@@ -17,63 +16,18 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
-from pathlib import Path
 
 import gradio as gr
 
-from bot.config import Settings
+from bot.letters import LETTER_LANGS, TEMPLATES, fill, template_path  # noqa: F401 (re-exported)
 from bot.page_text import tr
 from bot.web_privacy import private_textbox
 
-TEMPLATES = {
-    "TAKE IT DOWN Act removal request": "take-it-down-request.txt",
-    "DMCA takedown notice": "dmca-notice.txt",
-    "Platform report": "platform-report.txt",
-    "Summary for the police": "police-summary.txt",
-}
 # The letter kinds' names on the page (msgctxt in bot/locale): the key stays the English name.
 KIND_TEXT = {"TAKE IT DOWN Act removal request": "ui_letter_tida", "DMCA takedown notice": "ui_letter_dmca",
              "Platform report": "ui_letter_platform", "Summary for the police": "ui_letter_police"}
 FIELDS = ("name", "contact", "platform", "urls", "description", "context", "suspect", "signature")
 EVIDENCE_HEADERS = ["Date seen", "URL", "Platform", "Account", "What was seen", "Screenshot file"]
-
-
-LETTER_LANGS = ("en", "es", "zh-TW")
-
-
-class _Blank(dict):
-    """A field left empty stays visible, named in the letter's language: "[platform]", "[plataforma]"."""
-
-    def __init__(self, values: dict, lang: str) -> None:
-        super().__init__(values)
-        self.lang = lang
-
-    def __missing__(self, key: str) -> str:
-        from bot.answer.phrases import english, phrase
-
-        name = f"letter_blank_{key}"
-        return phrase(name, self.lang) if name in english() else f"[{key}]"
-
-
-def template_path(kind: str, lang: str, knowledge_dir: Path) -> Path:
-    """The template of a letter kind in a language; the English one when there is none."""
-    folder = knowledge_dir / "templates"
-    translated = folder / lang / TEMPLATES[kind]
-    return translated if lang != "en" and translated.exists() else folder / TEMPLATES[kind]
-
-
-def fill(kind: str, values: dict, knowledge_dir: Path | None = None, lang: str = "en") -> str:
-    """The letter with the person's details, in `lang`; empty fields stay visible as [field]."""
-    knowledge_dir = knowledge_dir or Settings().knowledge_dir
-    text = template_path(kind, lang, knowledge_dir).read_text(encoding="utf-8")
-    clean = {k: str(v).strip() for k, v in values.items() if v and str(v).strip()}
-    if "urls" in clean:
-        clean["urls"] = "\n".join(f"   - {u.strip()}" for u in clean["urls"].splitlines() if u.strip())
-    clean.setdefault("date", date.today().isoformat())
-    if "name" in clean:
-        clean.setdefault("signature", clean["name"])
-    return text.format_map(_Blank(clean, lang))
 
 
 def docx_bytes(text: str) -> bytes:

@@ -81,6 +81,41 @@ def storage_errors() -> Iterator[None]:
         raise StorageError(f"the index could not be read ({type(exc).__name__})") from None
 
 
+LEXICAL_VERSION = 1  # bump when tokenize() or the BM25 parameters change
+
+
+def lexical_index(chunks: list[Chunk]) -> SparseBM25 | None:
+    """BM25 over the chunks' title, heading and text, in the order given."""
+    corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
+    return SparseBM25(corpus) if corpus else None
+
+
+def lexical_path(settings: Settings):
+    return settings.index_dir / "bm25.npz"
+
+
+def lexical_key(manifest: dict, order: list[str]) -> str:
+    """What the saved weights are for: this manifest write, these chunks in this order."""
+    import hashlib
+
+    ids = hashlib.sha256("\n".join(order).encode()).hexdigest()[:16]
+    return f"{LEXICAL_VERSION}|{manifest.get('generation')}|{manifest.get('updated')}|{ids}"
+
+
+def save_lexical_index(settings: Settings, index: Index) -> None:
+    """Ingest, after the switch: the BM25 weights of the live chunks beside the embedded index,
+    so no reader rebuilds them (18.8 s at 100k chunks before, docs/benchmarks.md)."""
+    if settings.chroma_url:
+        return
+    manifest = index.manifest()
+    if not manifest:
+        return
+    chunks, _ = index.live(manifest, vectors=False)
+    bm25 = lexical_index(chunks)
+    if bm25 is not None:
+        bm25.save(lexical_path(settings), lexical_key(manifest, [c.id for c in chunks]))
+
+
 class HybridSearch:
     """Dense + BM25 search over the live chunks of one index."""
 
@@ -99,10 +134,14 @@ class HybridSearch:
             from bot.errors import IndexMissing
             raise IndexMissing("The index is empty. Build it with: recourse ingest")
         chunks, self.vectors = self.index.live(manifest)
-        corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
         self.chunks = {c.id: c for c in chunks}
         self.order = [c.id for c in chunks]
-        self.bm25 = SparseBM25(corpus) if corpus else None
+        # The embedded index keeps the BM25 weights ingest computed for this manifest; a Chroma
+        # server's replicas (and an index from before) compute them here.
+        saved = None if self.settings.chroma_url else SparseBM25.load(
+            lexical_path(self.settings), lexical_key(manifest, self.order))
+        self.bm25 = saved or lexical_index(chunks)
+        self.lexical_saved = saved is not None  # for `recourse bench` and the tests
         self.places = np.array([c.jurisdiction for c in chunks])
         self.platform_names = _platform_patterns(manifest.get("sources") or {})
         entries = manifest.get("sources") or {}

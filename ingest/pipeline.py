@@ -119,6 +119,10 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
                                   "routes": loaded.routes, "actions": loaded.actions})
         orphans = set(index.all_ids()) - live_after
         index.delete(orphans)
+        from bot.retrieval import lexical_path, save_lexical_index
+
+        if not lexical_path(settings).exists() or (index.manifest() or {}).get("updated") != (old or {}).get("updated"):
+            save_lexical_index(settings, index)
         _export_query_encoder(settings)
     report.seconds = time.perf_counter() - started
     return report

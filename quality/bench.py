@@ -147,7 +147,11 @@ def scaled_index(base: Settings, embedder, size: int, tmp: Path) -> Settings:
     if batch:
         target.add(batch, batch_vecs)
     target.write_manifest({"model": embedder.name, "chunking": CHUNKING_VERSION, "generation": 1,
-                           "sources": sources, "routes": manifest.get("routes", {})})
+                           "sources": sources, "routes": manifest.get("routes", {}),
+                           "actions": manifest.get("actions", [])})
+    from bot.retrieval import save_lexical_index
+
+    save_lexical_index(settings, target)  # as ingest does after its switch
     return settings
 
 
@@ -177,7 +181,7 @@ def bench_latency(base: Settings, embedder, tmp: Path, sizes: list[int]) -> list
             t0 = time.perf_counter()
             assistant.answer(q)
             answer.append((time.perf_counter() - t0) * 1000)
-        rows.append({"chunks": size, "build_s": build_s, "load_s": load_s,
+        rows.append({"chunks": size, "build_s": build_s, "load_s": load_s, "bm25_saved": search.lexical_saved,
                      "retrieval_p50": pct(retrieval, 50), "retrieval_p95": pct(retrieval, 95),
                      "answer_p50": pct(answer, 50), "answer_p95": pct(answer, 95)})
         shutil.rmtree(settings.index_dir, ignore_errors=True)
@@ -191,19 +195,22 @@ def bench_cold_cli(settings: Settings, runs: int = 3) -> dict:
     env = {**os.environ, "RECOURSE_KNOWLEDGE_DIR": str(settings.knowledge_dir),
            "RECOURSE_INDEX_DIR": str(settings.index_dir), "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "bot.cli", "ask", "--json", "Can I sue someone who posted my nude photos?"]
+    # GNU time reports the command's own peak: a child forked straight from this (large) process
+    # would be charged this process's memory at the fork.
+    timer = ["/usr/bin/time", "-f", "%M"] if Path("/usr/bin/time").exists() else []
     walls, peaks = [], []
     for i in range(runs + 1):
         t0 = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise RuntimeError(f"recourse ask failed with {proc.returncode}")
+        done = subprocess.run([*timer, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"recourse ask failed with {done.returncode}")
         if i:  # the first run warms the file cache
             walls.append(time.perf_counter() - t0)
-            peaks.append(usage.ru_maxrss / 1024)
+            if timer:
+                peaks.append(int(done.stderr.strip().splitlines()[-1]) / 1024)
     return {"runs": runs, "wall_s_median": statistics.median(walls), "wall_s": walls,
-            "peak_rss_mb_median": statistics.median(peaks)}
+            "peak_rss_mb_median": statistics.median(peaks) if peaks else None}
 
 
 # ── the app: cold start, memory, concurrency ─────────────────────────────────────────────
@@ -223,7 +230,7 @@ def start_app(settings: Settings) -> tuple[subprocess.Popen, str, float]:
 
 def ask_app(client, question: str, place: str = "") -> tuple[str, float]:
     t0 = time.perf_counter()
-    chat, *_ = client.predict(question, [], place, "victim", "", api_name="/reply")
+    chat, *_ = client.predict(question, place, "victim", "", api_name="/reply")
     content = chat[-1]["content"]
     text = content if isinstance(content, str) else " ".join(p.get("text", "") for p in content)
     return text, time.perf_counter() - t0
@@ -239,8 +246,10 @@ def bench_app(settings: Settings, sessions: int = 20, rounds: int = 3) -> dict:
         first = Client(url, verbose=False)
         ask_app(first, "Can I sue someone who posted my nude photos?")
         first_answer_s = ready_s + (time.perf_counter() - t0)
-        states = sorted(yaml.safe_load((ROOT / "knowledge/routes.yaml").read_text()) and
-                        __import__("bot.jurisdictions", fromlist=["US_STATES"]).US_STATES.items())[:sessions]
+        from bot.jurisdictions import US_STATES
+
+        every = sorted(US_STATES.items())
+        states = [every[i % len(every)] for i in range(sessions)]  # past 51, states repeat
         latencies, errors, crosstalk = [], [], []
 
         def session(code: str, name: str) -> None:
@@ -323,6 +332,7 @@ def run_bench(settings: Settings, sizes: list[int], out: Path) -> dict:
         print("cold recourse ask; app: cold start, memory, 50 sessions…", flush=True)
         results["cold_cli"] = bench_cold_cli(base)
         results["app"] = bench_app(base, sessions=50)
+        results["app_100"] = bench_app(base, sessions=100, rounds=1)
         print("llm streaming…", flush=True)
         results["llm"] = bench_llm()
         out.mkdir(parents=True, exist_ok=True)

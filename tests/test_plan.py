@@ -235,3 +235,10 @@ def test_a_parent_protecting_a_child_gets_the_phones_own_protections_as_steps(as
     assert {c.source_id.removesuffix("-es") for c in ans.citations} == {"guide-device-protections"}
     steps_text = ans.answer[ans.answer.index("\n1. "):]
     assert "takeitdown.ncmec.org" in steps_text and not ADULT_ONLY.search(steps_text)
+
+
+def test_a_platform_pair_is_joined_in_the_readers_language(assistant):
+    ans = assistant.answer("Estoy en California y mi ex publicó mis fotos íntimas en Facebook. ¿Qué hago?")
+    assert "Instagram y Facebook" in ans.answer and "Instagram and Facebook" not in ans.answer
+    zh = assistant.answer("我在台北，前男友把我的私密照片貼到 Facebook 上，我該怎麼辦？")
+    assert "Instagram and Facebook" not in zh.answer

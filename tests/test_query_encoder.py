@@ -48,16 +48,19 @@ def test_a_stale_or_missing_export_falls_back_to_sentence_transformers(tmp_path,
     assert not isinstance(encoder, QueryEncoder) and "no current ONNX query encoder" in caplog.text
 
 
-def test_answering_a_question_imports_no_torch(knowledge_settings):
+def test_answering_a_question_or_drafting_a_letter_imports_no_torch_or_gradio(knowledge_settings):
     # A cold `recourse ask` spent most of its time importing torch and sentence-transformers
     # to embed one question: the answering path must not import them at all.
     export(Settings())
     code = ("import sys, json; from bot.config import Settings; from bot.answer.assistant import Assistant; "
             f"a = Assistant(Settings(index_dir={str(knowledge_settings.index_dir)!r})); "
             "ans = a.answer('Can I sue someone who posted my nude photos?'); "
+            "letter = a.answer('write my TAKE IT DOWN request', history=['my nudes are on reddit']); "
             "print(json.dumps({'torch': 'torch' in sys.modules, 'st': 'sentence_transformers' in sys.modules, "
-            "'cited': bool(ans.citations)}))")
+            "'gradio': 'gradio' in sys.modules, 'cited': bool(ans.citations), 'letter': letter.intent}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"torch": False, "st": False, "cited": True}
+    # Nor Gradio (the Take action tab's module), which a letter drafted in the chat used to load.
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"torch": False, "st": False, "gradio": False,
+                                                               "cited": True, "letter": "task"}

@@ -148,7 +148,7 @@ def one_question(u: Understanding, lang: str, minor: bool) -> str | None:
 def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool, brief: bool = False) -> Reply:
     """The letter asked for, filled from the conversation; `brief` (under crisis lines) leaves out
     the pointer to the Take action tab."""
-    from bot.notices import fill
+    from bot.letters import fill
 
     facts = u.facts
     # The date stays a blank to fill: a letter copied from the chat is often sent another day, and

@@ -201,11 +201,20 @@ def _first_platform(facts: Facts, sources: dict) -> dict | None:
     return None
 
 
+# A platform file names one service or two ("Instagram and Facebook"): the names are the
+# brands', the joining word is the reader's.
+_AND = {"es": " y ", "zh-TW": "和"}
+
+
+def platform_name(name: str, lang: str) -> str:
+    return name.replace(" and ", _AND[lang]) if lang in _AND else name
+
+
 def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: dict[str, dict]) -> Step | None:
     kind = action["kind"]
     title, text = _text(action, "title", lang), _text(action, "text", lang)
     url, source, section = action.get("url"), action["source"], action.get("section")
-    values = {"platform": platform["name"] if platform else "", "place": ""}
+    values = {"platform": platform_name(platform["name"], lang) if platform else "", "place": ""}
     if kind == "platform_form":
         if not platform:
             return None
@@ -255,9 +264,22 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
                 kind=kind, specific=bool(action.get("specific")))
 
 
+_LAWS: tuple = (None, None)  # (the sources dict, its table), as in bot/platform_names.py
+
+
 def laws_by_place(sources: dict) -> dict[str, dict]:
     """The state or country file for each jurisdiction (its state_law fields, citation, url),
-    and, for a country, its summary in each language it is written in."""
+    and, for a country, its summary in each language it is written in. Built once per loaded
+    generation; callers must not change what it returns."""
+    global _LAWS
+    held, table = _LAWS
+    if held is not sources:
+        table = _build_laws(sources)
+        _LAWS = (sources, table)
+    return table
+
+
+def _build_laws(sources: dict) -> dict[str, dict]:
     out: dict[str, dict] = {}
     for sid, entry in sorted(sources.items()):
         meta = entry.get("meta") or {}
