@@ -2,10 +2,10 @@
 requests, DMCA notices, platform reports and a summary for the police, plus an evidence log.
 
 The letters' wording and filling are in bot/letters.py (no Gradio there, so the chat can draft
-a letter without loading the UI); this module is the Take action tab: the form, the previews and
-the .txt / .docx downloads. A person picks the language of the letter they send (English by default: most
-platforms and every US agency work in English) and, when their page is in another language,
-reads the same letter, filled in the same way, in their own.
+a letter without loading the UI); this module is the Take action tab: the form, the previews
+and the .txt / .docx downloads. A person picks the language of the letter they send (English
+by default: most platforms and every US agency work in English) and, when their page is in
+another language, reads the same letter, filled in the same way, in their own.
 
 Nothing a person enters touches the disk: the .txt is made in the browser, the .docx is built
 in memory when the person clicks its button and handed to the browser as data (no temp file,
@@ -19,7 +19,7 @@ import io
 
 import gradio as gr
 
-from bot.letters import LETTER_LANGS, TEMPLATES, fill, template_path  # noqa: F401 (re-exported)
+from bot.letters import LETTER_LANGS, TEMPLATES, fill
 from bot.page_text import tr
 from bot.web_privacy import private_textbox
 

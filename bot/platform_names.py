@@ -10,24 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from bot.per_generation import per_generation
 
-_LAST: tuple = (None, None)  # (the sources dict, its table): one generation's, rebuilt when it changes
 
-
+@per_generation
 def platform_aliases(sources: dict) -> list[tuple[str, str, str]]:
-    """(alias, source id, display name), longest first, from knowledge/platforms/ front matter.
-    Built once per loaded generation (the retriever hands out the same dict until a re-ingest):
-    at 20k chunks, building it for every message cost about 8 ms."""
-    global _LAST
-    held, table = _LAST
-    if held is sources:
-        return table
-    table = _build_aliases(sources)
-    _LAST = (sources, table)
-    return table
-
-
-def _build_aliases(sources: dict) -> list[tuple[str, str, str]]:
+    """(alias, source id, display name), longest first, from knowledge/platforms/ front matter."""
     out = []
     for sid, entry in sources.items():
         meta = entry.get("meta") or {}

@@ -16,6 +16,7 @@ the same question could get a different answer after a restart. Exact ranking ov
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -96,8 +97,6 @@ def lexical_path(settings: Settings):
 
 def lexical_key(manifest: dict, order: list[str]) -> str:
     """What the saved weights are for: this manifest write, these chunks in this order."""
-    import hashlib
-
     ids = hashlib.sha256("\n".join(order).encode()).hexdigest()[:16]
     return f"{LEXICAL_VERSION}|{manifest.get('generation')}|{manifest.get('updated')}|{ids}"
 

@@ -112,8 +112,9 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
         report.embedded = len(all_chunks)
         report.embed_seconds = time.perf_counter() - t0
         generation = (old or {}).get("generation", 0) + 1
-        if (todo or report.removed or report.rebuild_reason or old is None
-                or old.get("routes") != loaded.routes or old.get("actions") != loaded.actions):
+        switched = bool(todo or report.removed or report.rebuild_reason or old is None
+                        or old.get("routes") != loaded.routes or old.get("actions") != loaded.actions)
+        if switched:
             index.write_manifest({"model": model_name, "chunking": CHUNKING_VERSION,
                                   "generation": generation, "sources": new_sources,
                                   "routes": loaded.routes, "actions": loaded.actions})
@@ -121,7 +122,7 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
         index.delete(orphans)
         from bot.retrieval import lexical_path, save_lexical_index
 
-        if not lexical_path(settings).exists() or (index.manifest() or {}).get("updated") != (old or {}).get("updated"):
+        if switched or not lexical_path(settings).exists():
             save_lexical_index(settings, index)
         _export_query_encoder(settings)
     report.seconds = time.perf_counter() - started

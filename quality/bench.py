@@ -157,9 +157,8 @@ def scaled_index(base: Settings, embedder, size: int, tmp: Path) -> Settings:
 
 def bench_latency(base: Settings, embedder, tmp: Path, sizes: list[int]) -> list[dict]:
     from bot.answer.assistant import Assistant
-    from bot.retrieval import HybridSearch
-
     from bot.query_encoder import get_query_encoder
+    from bot.retrieval import HybridSearch
 
     questions = [c["q"] for c in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))][:60]
     encoder = get_query_encoder(base)

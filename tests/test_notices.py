@@ -12,7 +12,8 @@ import pytest
 
 from docx import Document
 
-from bot.notices import TEMPLATES, docx_bytes, docx_payload, evidence_text, fill, template_path
+from bot.letters import TEMPLATES, fill, template_path
+from bot.notices import docx_bytes, docx_payload, evidence_text
 from tests.conftest import ROOT
 
 

@@ -157,8 +157,10 @@ def task(assistant, u: Understanding, lang: str, place: str | None, minor: bool,
     kind = TASK_LETTERS[u.task]
     # Sent in English (platforms and US agencies work in English); read in the person's language.
     letter = fill(kind, {**values, "date": phrase("letter_date", "en")}, assistant.settings.knowledge_dir)
-    own = fill(kind, {**values, "date": phrase("letter_date", lang)}, assistant.settings.knowledge_dir, lang)
-    reading = [phrase("task_reading", lang), f"```\n{own}\n```"] if lang != "en" else []
+    reading = []
+    if lang != "en":
+        own = fill(kind, {**values, "date": phrase("letter_date", lang)}, assistant.settings.knowledge_dir, lang)
+        reading = [phrase("task_reading", lang), f"```\n{own}\n```"]
     cites = CitationList()
     # The letter's sections and deadlines come from the guide it follows: cite it like a step.
     chunks = assistant.search.chunks_of(LETTER_SOURCES.get(kind, ""))

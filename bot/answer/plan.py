@@ -19,6 +19,7 @@ from bot import jurisdictions
 from bot.answer.phrases import phrase
 from bot.answer.understand import Facts
 from bot.models import SafetyFlags
+from bot.per_generation import per_generation
 from ingest.actions import GROUPS  # the order, with the format it belongs to
 
 MAX_STEPS = 5
@@ -264,22 +265,10 @@ def _fill(action: dict, facts: Facts, lang: str, platform: dict | None, laws: di
                 kind=kind, specific=bool(action.get("specific")))
 
 
-_LAWS: tuple = (None, None)  # (the sources dict, its table), as in bot/platform_names.py
-
-
+@per_generation
 def laws_by_place(sources: dict) -> dict[str, dict]:
     """The state or country file for each jurisdiction (its state_law fields, citation, url),
-    and, for a country, its summary in each language it is written in. Built once per loaded
-    generation; callers must not change what it returns."""
-    global _LAWS
-    held, table = _LAWS
-    if held is not sources:
-        table = _build_laws(sources)
-        _LAWS = (sources, table)
-    return table
-
-
-def _build_laws(sources: dict) -> dict[str, dict]:
+    and, for a country, its summary in each language it is written in."""
     out: dict[str, dict] = {}
     for sid, entry in sorted(sources.items()):
         meta = entry.get("meta") or {}
