@@ -9,9 +9,7 @@ b, epsilon and IDF floor); tests/test_retrieval.py checks that against the libra
 
 from __future__ import annotations
 
-import os
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -42,30 +40,21 @@ class SparseBM25:
                                         shape=(n_docs, len(self.vocab)))
         self.n_docs = n_docs
 
-    def save(self, path: Path, key: str) -> None:
-        """The weights and vocabulary in one .npz (no pickle), tagged with `key`; written under
-        a temporary name and renamed, so a reader sees the old file or the new one, never half."""
-        partial = path.with_name(f".{path.name}.{os.getpid()}.npz")
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The weights and vocabulary as plain arrays (no pickle), for the serving copy
+        (ingest/snapshot.py): readers load them instead of re-tokenising every chunk."""
         m = self.matrix
-        np.savez(partial, key=np.array(key), data=m.data, indices=m.indices, indptr=m.indptr,
-                 shape=np.array(m.shape), vocab=np.array(list(self.vocab), dtype=str))
-        os.replace(partial, path)
+        return {"data": m.data, "indices": m.indices, "indptr": m.indptr,
+                "shape": np.array(m.shape), "vocab": np.array(list(self.vocab), dtype=str)}
 
     @classmethod
-    def load(cls, path: Path, key: str) -> "SparseBM25 | None":
-        """The saved index if it exists and was saved for `key`; None otherwise."""
-        try:
-            with np.load(path, allow_pickle=False) as saved:
-                if str(saved["key"]) != key:
-                    return None
-                self = cls.__new__(cls)
-                shape = tuple(int(x) for x in saved["shape"])
-                self.matrix = sparse.csc_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=shape)
-                self.vocab = {term: i for i, term in enumerate(saved["vocab"].tolist())}
-                self.n_docs = shape[0]
-                return self
-        except (OSError, ValueError, KeyError):
-            return None
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "SparseBM25":
+        self = cls.__new__(cls)
+        shape = tuple(int(x) for x in arrays["shape"])
+        self.matrix = sparse.csc_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=shape)
+        self.vocab = {term: i for i, term in enumerate(arrays["vocab"].tolist())}
+        self.n_docs = shape[0]
+        return self
 
     def get_scores(self, query: list[str]) -> np.ndarray:
         """One score per document, in corpus order (a repeated query term counts again, as in

@@ -16,7 +16,6 @@ the same question could get a different answer after a restart. Exact ranking ov
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -25,9 +24,6 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from bot import jurisdictions
 from bot.bm25 import SparseBM25
@@ -37,7 +33,9 @@ from bot.models import Chunk, ScoredChunk
 from bot.platform_names import alias_pattern, platform_aliases
 from bot.query_encoder import get_query_encoder
 from ingest.embed import Embedder
-from ingest.index import Index, reset_embedded_clients
+from ingest.index import Index, check_embedded, reset_embedded_clients
+from ingest.snapshot import (current_key, file_stamp, read_snapshot, snapshot_key, snapshot_path,
+                             write_snapshot)
 
 log = logging.getLogger(__name__)
 RRF_K = 60
@@ -82,37 +80,30 @@ def storage_errors() -> Iterator[None]:
         raise StorageError(f"the index could not be read ({type(exc).__name__})") from None
 
 
-LEXICAL_VERSION = 1  # bump when tokenize() or the BM25 parameters change
-
-
 def lexical_index(chunks: list[Chunk]) -> SparseBM25 | None:
     """BM25 over the chunks' title, heading and text, in the order given."""
     corpus = [tokenize(f"{c.title} {c.heading} {c.text}") for c in chunks]
     return SparseBM25(corpus) if corpus else None
 
 
-def lexical_path(settings: Settings):
-    return settings.index_dir / "bm25.npz"
-
-
-def lexical_key(manifest: dict, order: list[str]) -> str:
-    """What the saved weights are for: this manifest write, these chunks in this order."""
-    ids = hashlib.sha256("\n".join(order).encode()).hexdigest()[:16]
-    return f"{LEXICAL_VERSION}|{manifest.get('generation')}|{manifest.get('updated')}|{ids}"
-
-
-def save_lexical_index(settings: Settings, index: Index) -> None:
-    """Ingest, after the switch: the BM25 weights of the live chunks beside the embedded index,
-    so no reader rebuilds them (18.8 s at 100k chunks before, docs/benchmarks.md)."""
+def save_serving_copy(settings: Settings, index: Index) -> None:
+    """Ingest, after the switch: the live chunks, their vectors and BM25 weights in one file
+    beside the embedded index (ingest/snapshot.py), which readers load instead of Chroma."""
     if settings.chroma_url:
         return
     manifest = index.manifest()
     if not manifest:
         return
-    chunks, _ = index.live(manifest, vectors=False)
-    bm25 = lexical_index(chunks)
-    if bm25 is not None:
-        bm25.save(lexical_path(settings), lexical_key(manifest, [c.id for c in chunks]))
+    chunks, vectors = index.live(manifest)
+    write_snapshot(snapshot_path(settings), manifest, chunks, vectors, lexical_index(chunks))
+    (settings.index_dir / "bm25.npz").unlink(missing_ok=True)  # the weights alone, before 2026-12-06
+
+
+def serving_copy_current(settings: Settings, index: Index) -> bool:
+    """Does the serving copy hold the manifest the store has now? (A run that died between
+    its switch and writing the copy left an older one: the next run writes it.)"""
+    manifest = index.manifest()
+    return bool(manifest) and current_key(snapshot_path(settings)) == snapshot_key(manifest)
 
 
 class HybridSearch:
@@ -120,36 +111,55 @@ class HybridSearch:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.index = Index(settings)  # first: a missing or damaged store is named before the model loads
+        # An embedded index is read from its serving copy (ingest/snapshot.py), never opened:
+        # opening Chroma's store to read it writes to it. Over a Chroma server, or for an index
+        # built before the copy existed, read Chroma.
+        self.copy_path = None if settings.chroma_url else snapshot_path(settings)
+        self.index: Index | None = None
+        if self.copy_path is None or not self.copy_path.exists():
+            self.index = Index(settings)  # first: a missing or damaged store is named before the model loads
+            if self.copy_path is not None:
+                log.warning("the index has no serving copy (%s): reading Chroma; run recourse "
+                            "ingest to write it", self.copy_path.name)
         self.embedder = embedder or get_query_encoder(settings)
         self._lock = threading.Lock()
         self._checked = 0.0
         self.generation = None
+        self.stamp = None
         self._load()
 
     def _load(self) -> None:
-        manifest = self.index.manifest()
-        if manifest is None:
-            from bot.errors import IndexMissing
-            raise IndexMissing("The index is empty. Build it with: recourse ingest")
-        chunks, self.vectors = self.index.live(manifest)
-        self.chunks = {c.id: c for c in chunks}
-        self.order = [c.id for c in chunks]
-        # The embedded index keeps the BM25 weights ingest computed for this manifest; a Chroma
-        # server's replicas (and an index from before) compute them here.
-        saved = None if self.settings.chroma_url else SparseBM25.load(
-            lexical_path(self.settings), lexical_key(manifest, self.order))
-        self.bm25 = saved or lexical_index(chunks)
-        self.lexical_saved = saved is not None  # for `recourse bench` and the tests
-        self.places = np.array([c.jurisdiction for c in chunks])
-        self.platform_names = _platform_patterns(manifest.get("sources") or {})
+        snapshot = None
+        if self.index is None:
+            snapshot = read_snapshot(self.copy_path)
+            if snapshot is None:  # damaged or from another version: the store itself
+                check_embedded(self.settings)
+                log.warning("the serving copy %s cannot be read: reading Chroma", self.copy_path.name)
+                self.index = Index(self.settings)
+        if snapshot is None:
+            manifest = self.index.manifest()
+            if manifest is None:
+                from bot.errors import IndexMissing
+                raise IndexMissing("The index is empty. Build it with: recourse ingest")
+            chunks, vectors = self.index.live(manifest)
+            bm25, stamp = lexical_index(chunks), None
+        else:
+            manifest, chunks, vectors, bm25, stamp = (snapshot.manifest, snapshot.chunks,
+                                                      snapshot.vectors, snapshot.bm25, snapshot.stamp)
         entries = manifest.get("sources") or {}
-        self.translations = {(of, e.get("lang")): sid for sid, e in entries.items()
-                             if (of := (e.get("meta") or {}).get("translation_of"))}
-        self.translated = set(self.translations.values())
-        self.is_translation = np.array([c.source_id in self.translated for c in chunks], dtype=bool)
-        self.manifest = manifest
-        self.generation = (manifest.get("generation"), manifest.get("updated"))
+        translations = {(of, e.get("lang")): sid for sid, e in entries.items()
+                        if (of := (e.get("meta") or {}).get("translation_of"))}
+        translated = set(translations.values())
+        # Everything is built first and then swapped in, so a search running in another thread
+        # meanwhile sees one generation or the other.
+        (self.chunks, self.order, self.vectors, self.bm25, self.places, self.platform_names,
+         self.translations, self.translated, self.is_translation, self.manifest, self.stamp,
+         self.generation, self.from_copy) = (
+            {c.id: c for c in chunks}, [c.id for c in chunks], vectors, bm25,
+            np.array([c.jurisdiction for c in chunks]), _platform_patterns(entries),
+            translations, translated,
+            np.array([c.source_id in translated for c in chunks], dtype=bool), manifest, stamp,
+            (manifest.get("generation"), manifest.get("updated")), snapshot is not None)
 
     def refresh(self, every: float = 2.0) -> None:
         """Reload if a re-ingest switched the manifest (checked at most every `every` s)."""
@@ -163,6 +173,11 @@ class HybridSearch:
             log.warning("index refresh failed: %s", exc)
 
     def _reload_if_switched(self) -> None:
+        if self.index is None:  # the serving copy: replaced by ingest (a rename) when it switched
+            if file_stamp(self.copy_path) not in (self.stamp, None):
+                with self._lock:
+                    self._load()
+            return
         with storage_errors():
             manifest = self.index.manifest()
             if manifest and (manifest.get("generation"), manifest.get("updated")) != self.generation:
@@ -269,10 +284,34 @@ class HybridSearch:
         if chunk is None or lang == chunk.lang:
             return chunk
         translation = self.translations.get((chunk.source_id, lang))
-        original, translated = self.chunks_of(chunk.source_id), self.chunks_of(translation) if translation else []
-        if len(original) != len(translated) or chunk not in original:
-            return chunk  # no translation, or one whose sections do not line up: the original
-        return translated[original.index(chunk)]
+        if not translation:
+            return chunk
+        return corresponding(chunk, self.chunks_of(chunk.source_id), self.chunks_of(translation)) or chunk
+
+
+def corresponding(chunk: Chunk, original: list[Chunk], translated: list[Chunk]) -> Chunk | None:
+    """The translation's passage for `chunk`: same section (by order), and within a long section,
+    the piece at the same relative place — a section is cut into pieces by length, and a
+    translation's length differs from its original's. None when the sections do not line up."""
+    ours, theirs = _sections(original), _sections(translated)
+    if len(ours) != len(theirs):
+        return None
+    for mine, its in zip(ours, theirs):
+        if chunk in mine:
+            return its[mine.index(chunk) * len(its) // len(mine)]
+    return None
+
+
+def _sections(chunks: list[Chunk]) -> list[list[Chunk]]:
+    """A source's chunks grouped by section, in reading order (consecutive chunks of one section
+    are the pieces a long section was cut into)."""
+    groups: list[list[Chunk]] = []
+    for chunk in chunks:
+        if groups and groups[-1][-1].section == chunk.section:
+            groups[-1].append(chunk)
+        else:
+            groups.append([chunk])
+    return groups
 
 
 def _platform_patterns(sources: dict) -> list[tuple[re.Pattern, str]]:
@@ -291,19 +330,3 @@ def _stems(text: str) -> set[str]:
 def wants_contact(query: str) -> bool:
     """"What's the number for…", "how do I contact…": the person wants a helpline record itself."""
     return bool(_CONTACT.search(query))
-
-
-class RecourseRetriever(BaseRetriever):
-    """The hybrid search behind LangChain's retriever interface, for chains and evaluation."""
-
-    search_engine: HybridSearch
-    k: int = 6
-    jurisdiction: str | None = None
-
-    model_config = {"arbitrary_types_allowed": True}
-
-    def _get_relevant_documents(self, query: str, *,
-                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [Document(page_content=h.chunk.text, id=h.chunk.id,
-                         metadata={**h.chunk.metadata(), "score": h.score})
-                for h in self.search_engine.search(query, self.k, self.jurisdiction)]

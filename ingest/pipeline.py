@@ -120,10 +120,10 @@ def run_ingest(settings: Settings, *, dry_run: bool = False, embedder: Embedder 
                                   "routes": loaded.routes, "actions": loaded.actions})
         orphans = set(index.all_ids()) - live_after
         index.delete(orphans)
-        from bot.retrieval import lexical_path, save_lexical_index
+        from bot.retrieval import save_serving_copy, serving_copy_current
 
-        if switched or not lexical_path(settings).exists():
-            save_lexical_index(settings, index)
+        if switched or not serving_copy_current(settings, index):
+            save_serving_copy(settings, index)
         _export_query_encoder(settings)
     report.seconds = time.perf_counter() - started
     return report

@@ -149,9 +149,9 @@ def scaled_index(base: Settings, embedder, size: int, tmp: Path) -> Settings:
     target.write_manifest({"model": embedder.name, "chunking": CHUNKING_VERSION, "generation": 1,
                            "sources": sources, "routes": manifest.get("routes", {}),
                            "actions": manifest.get("actions", [])})
-    from bot.retrieval import save_lexical_index
+    from bot.retrieval import save_serving_copy
 
-    save_lexical_index(settings, target)  # as ingest does after its switch
+    save_serving_copy(settings, target)  # as ingest does after its switch
     return settings
 
 
@@ -180,7 +180,7 @@ def bench_latency(base: Settings, embedder, tmp: Path, sizes: list[int]) -> list
             t0 = time.perf_counter()
             assistant.answer(q)
             answer.append((time.perf_counter() - t0) * 1000)
-        rows.append({"chunks": size, "build_s": build_s, "load_s": load_s, "bm25_saved": search.lexical_saved,
+        rows.append({"chunks": size, "build_s": build_s, "load_s": load_s, "serving_copy": search.from_copy,
                      "retrieval_p50": pct(retrieval, 50), "retrieval_p95": pct(retrieval, 95),
                      "answer_p50": pct(answer, 50), "answer_p95": pct(answer, 95)})
         shutil.rmtree(settings.index_dir, ignore_errors=True)

@@ -57,10 +57,10 @@ def test_answering_a_question_or_drafting_a_letter_imports_no_torch_or_gradio(kn
             "ans = a.answer('Can I sue someone who posted my nude photos?'); "
             "letter = a.answer('write my TAKE IT DOWN request', history=['my nudes are on reddit']); "
             "print(json.dumps({'torch': 'torch' in sys.modules, 'st': 'sentence_transformers' in sys.modules, "
-            "'gradio': 'gradio' in sys.modules, 'cited': bool(ans.citations), 'letter': letter.intent}))")
+            "'gradio': 'gradio' in sys.modules, 'chromadb': 'chromadb' in sys.modules, 'cited': bool(ans.citations), 'letter': letter.intent}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     # Nor Gradio (the Take action tab's module), which a letter drafted in the chat used to load.
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"torch": False, "st": False, "gradio": False,
-                                                               "cited": True, "letter": "task"}
+                                                               "chromadb": False, "cited": True, "letter": "task"}

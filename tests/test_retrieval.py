@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot.retrieval import HybridSearch, RecourseRetriever, tokenize
+from bot.langchain_retriever import RecourseRetriever
+from bot.retrieval import HybridSearch, tokenize
 from tests.conftest import DATA
 
 CASES = yaml.safe_load((DATA / "retrieval_corpus.yaml").read_text())
@@ -68,7 +69,9 @@ def test_dense_ranking_is_exact_and_the_same_on_every_load(search, corpus_settin
 
     question = "my ex put my photos on a website, can I make them take it down"
     vector = embedder.embed_one(question)
-    stored = search.index.chunks.get(ids=search.order, include=["embeddings"])
+    from ingest.index import Index
+
+    stored = Index(corpus_settings).chunks.get(ids=search.order, include=["embeddings"])
     rows = np.asarray(stored["embeddings"], dtype=np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     by_id = dict(zip(stored["ids"], rows @ (vector / np.linalg.norm(vector))))
@@ -86,18 +89,39 @@ def test_dense_ranking_is_exact_and_the_same_on_every_load(search, corpus_settin
         [(h.chunk.id, h.score) for h in search.search(question, k=8)]
 
 
-def test_the_bm25_weights_ingest_saved_are_the_ones_a_reader_would_compute(search):
-    # Ingest saves the BM25 weights beside the embedded index; a reader loads them instead of
-    # re-tokenising every chunk (what made a 100k-chunk index take 18.8 s to open).
+def test_a_reader_loads_the_serving_copy_ingest_wrote_and_it_matches_the_store(search):
+    # Ingest writes the live chunks, their vectors and the BM25 weights in one file beside the
+    # embedded index (ingest/snapshot.py); a reader loads it and never opens Chroma, whose
+    # embedded store writes to itself when opened. What it holds is what the store holds.
     import numpy as np
 
-    from bot.bm25 import SparseBM25
-    from bot.retrieval import lexical_index, lexical_key, lexical_path
+    from bot.retrieval import lexical_index
+    from ingest.index import Index
 
-    assert search.lexical_saved
-    built = lexical_index([search.chunks[cid] for cid in search.order])
+    assert search.from_copy and search.index is None
+    store = Index(search.settings)
+    chunks, vectors = store.live(store.manifest())
+    assert [c.id for c in chunks] == search.order
+    assert [c.model_dump() for c in chunks] == [search.chunks[cid].model_dump() for cid in search.order]
+    assert np.allclose(vectors, search.vectors, atol=1e-6)
+    built = lexical_index(chunks)
     for query in (["sue", "photos"], ["6851"], ["reddit", "deepfake", "removal"], ["私密"]):
         assert np.allclose(search.bm25.get_scores(query), built.get_scores(query))
-    # Saved for another manifest write (or another chunk order): not used.
-    assert SparseBM25.load(lexical_path(search.settings), lexical_key({**search.manifest, "updated": "x"}, search.order)) is None
-    assert SparseBM25.load(lexical_path(search.settings), lexical_key(search.manifest, search.order[::-1])) is None
+
+
+def test_a_translation_is_read_section_for_section_even_when_cut_differently():
+    """A long section cut into two pieces in English and three in Spanish still localizes: the
+    same section, the piece at the same relative place; sections that do not line up do not."""
+    from bot.models import Chunk
+    from bot.retrieval import corresponding
+
+    def chunks(source, sections, lang):
+        return [Chunk(id=f"{source}:{n}", source_id=source, text=f"{section} {n}", heading="h",
+                      section=section, title="t", kind="policy", jurisdiction="INTL",
+                      citation="c", url="https://example.org", last_verified="2026-12-06", lang=lang)
+                for n, section in enumerate(sections)]
+
+    en = chunks("p", [None, "Report", "Report", "After"], "en")
+    es = chunks("p-es", [None, "Denunciar", "Denunciar", "Denunciar", "Después"], "es")
+    assert [corresponding(c, en, es).id for c in en] == ["p-es:0", "p-es:1", "p-es:2", "p-es:4"]
+    assert corresponding(en[3], en, es[:-1]) is None  # a section missing: no translation is used
