@@ -40,9 +40,10 @@ validate: $(STAMP)
 # fonts-wqy-microhei: a 1.6 MB font with Traditional Chinese glyphs, so the page's zh-TW
 # screenshots (docs/screenshots) show characters, not boxes.
 browser:
-	@command -v /usr/bin/chromium >/dev/null && fc-list 2>/dev/null | grep -qi microhei || \
+	@command -v /usr/bin/chromium >/dev/null && fc-list 2>/dev/null | grep -qi microhei && \
+	  command -v haproxy >/dev/null || \
 	  ($(SUDO) apt-get update -qq && \
-	   $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null)
+	   $(SUDO) apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei haproxy >/dev/null)
 
 test: $(STAMP) browser
 	$(BIN)/recourse validate

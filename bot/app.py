@@ -100,12 +100,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 panel = gr.Markdown(sources_md(None), elem_id="sources")
                 shown = gr.State([])  # the messages on screen, kept server-side per page
                 asked = gr.State([])  # what the person asked, for follow-ups
+                # How many replies this page has had: a count only, kept in the page. A replica
+                # that has no conversation for a page that has had replies lost it (its process
+                # restarted, or the balancer moved the session) and says so (docs/deploy.md).
+                turns = gr.Number(0, visible=False, precision=0, elem_id="turns")
 
-                def respond(message, chat, history, place_code, persona_value, lang_code):
+                def respond(message, chat, history, place_code, persona_value, lang_code, replies):
                     yield from reply_stream(assistant, message, chat, history, place_code,
-                                            persona_value, lang_code)
+                                            persona_value, lang_code, replies)
 
-                inputs = [box, shown, asked, place, persona, lang]
+                inputs = [box, shown, asked, place, persona, lang, turns]
 
             with gr.Tab(tr("ui_tab_helplines"), id="helplines"):
                 records = directory_rows(assistant.search.sources())
@@ -131,7 +135,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
             letter_fields = build_notices_tab(ui_lang)
             # A letter drafted in the chat opens the Take action tab's form filled in.
-            outputs = [chatbot, shown, panel, asked, box, *letter_fields]
+            outputs = [chatbot, shown, panel, asked, box, *letter_fields, turns]
             for trigger, api in ((box.submit, "reply"), (send.click, False)):
                 trigger(None, js=QUEUE_WATCH_JS)
                 trigger(respond, inputs, outputs, api_name=api)
@@ -159,12 +163,19 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def reply_stream(assistant: Assistant, message, chat: list, history: list, place_code,
-                 persona_value, lang_code):
+                 persona_value, lang_code, replies=0):
     """The chat's one handler: streams the answer; whatever fails, the person gets a calm
-    sentence and people to talk to, never an error toast (and the log gets the type only)."""
+    sentence and people to talk to, never an error toast (and the log gets the type only).
+    `replies` is the page's count of replies so far: with no conversation here, it means this
+    process lost the page's conversation, and the reply begins by saying so."""
     message = message if isinstance(message, str) else ""
+    lost = not chat and _count(replies) > 0
+    if lost:
+        log.warning("a page's conversation is not in this process (restarted or moved): starting afresh")
+        lang_code = lang_code or language.answered(language.detect(message[:2000]))
     chat = [*chat, {"role": "user", "content": message[:MAX_MESSAGE] or "…"},
             {"role": "assistant", "content": ""}]
+    count = len(chat) // 2
     persona_value = persona_value if persona_value in ("victim", "staff") else "victim"
     final: Answer | None = None
     streamed = ""
@@ -176,16 +187,32 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
                 final = piece
             else:
                 streamed += piece
-                chat[-1]["content"] = streamed
-                yield chat, chat, gr.update(), history, "", *letter_updates(None)
+                chat[-1]["content"] = _with_note(streamed, lost, final, lang_code)
+                yield chat, chat, gr.update(), history, "", *letter_updates(None), count
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person mid-crisis
         log.error("reply failed: %s", type(exc).__name__)
         chat[-1]["content"] = fallback_reply(assistant, message, place_code, lang_code)
-        yield chat, chat, sources_md(None, lang_code or "en"), history, "", *letter_updates(None)
+        yield chat, chat, sources_md(None, lang_code or "en"), history, "", *letter_updates(None), count
         return
-    chat[-1]["content"] = final.answer
+    chat[-1]["content"] = _with_note(final.answer, lost, final, lang_code)
     yield (chat, chat, sources_md(final), [*history, message[:MAX_MESSAGE]][-MAX_HISTORY:], "",
-           *letter_updates(final.letter))
+           *letter_updates(final.letter), count)
+
+
+def _count(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _with_note(text: str, lost: bool, final: Answer | None, lang_code) -> str:
+    """The reply, then the lost-conversation note when there is one, in the reply's language.
+    After the reply, not before: a crisis reply's lines stay first, and nothing moves on screen
+    when the streamed answer is complete."""
+    if not lost:
+        return text
+    return f"{text}\n\n{phrase('session_lost', final.lang if final is not None else lang_code)}"
 
 
 def fallback_reply(assistant: Assistant, message: str, place_code, lang_code) -> str:
@@ -258,6 +285,21 @@ def escalation_html(assistant: Assistant) -> str:
                       "Escalation routes: when a site will not remove the images, and for apps and devices")
 
 
+def health_route(assistant: Assistant, settings: Settings):
+    """GET /healthz, for a load balancer's checks and for an operator: which generation of the
+    index this replica serves. Counts and ids only; nothing anyone wrote."""
+    name = os.environ.get("RECOURSE_REPLICA_NAME") or f"{settings.host}:{settings.port}"
+
+    def health() -> dict:
+        search = assistant.search
+        search.refresh()
+        generation, updated = search.generation or (None, None)
+        return {"status": "ok", "replica": name, "generation": generation, "updated": updated,
+                "chunks": len(search.order)}
+
+    return health
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -278,10 +320,11 @@ def serve(settings: Settings) -> None:
     assistant = Assistant(settings)
     quiet_request_errors()
     demo = build_app(assistant)
-    demo.queue(default_concurrency_limit=settings.concurrency).launch(
+    app, _, _ = demo.queue(default_concurrency_limit=settings.concurrency).launch(
         server_name=settings.host, server_port=settings.port, show_error=False,
         quiet=True, css=CSS, head=HEAD, footer_links=[], max_file_size=0, prevent_thread_lock=True,
         i18n=page_text.i18n(),
         run_history=False, app_kwargs={"middleware": [Middleware(NoStore)]})
+    app.add_api_route("/healthz", health_route(assistant, settings), methods=["GET"])
     print(f"Recourse is ready: http://{settings.host}:{settings.port}", flush=True)
     demo.block_thread()

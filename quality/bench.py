@@ -229,7 +229,7 @@ def start_app(settings: Settings) -> tuple[subprocess.Popen, str, float]:
 
 def ask_app(client, question: str, place: str = "") -> tuple[str, float]:
     t0 = time.perf_counter()
-    chat, *_ = client.predict(question, place, "victim", "", api_name="/reply")
+    chat, *_ = client.predict(question, place, "victim", "", 0, api_name="/reply")
     content = chat[-1]["content"]
     text = content if isinstance(content, str) else " ".join(p.get("text", "") for p in content)
     return text, time.perf_counter() - t0

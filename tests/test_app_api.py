@@ -63,7 +63,7 @@ def test_every_response_is_no_store_and_there_is_no_run_history(server):
 def test_a_one_megabyte_message_gets_a_calm_reply(server):
     url, _ = server
     started = time.perf_counter()
-    status, events = call(url, "reply", [MARKER + " " + "x" * 1_000_000, "", "victim", ""])
+    status, events = call(url, "reply", [MARKER + " " + "x" * 1_000_000, "", "victim", "", 0])
     assert status == 200 and "too long" in events
     assert time.perf_counter() - started < 15
 
@@ -102,7 +102,20 @@ def test_the_api_takes_no_conversation_history_from_the_client(server):
     url, _ = server
     info = httpx.get(url + "/gradio_api/info", timeout=30).json()
     params = [p["parameter_name"] for p in info["named_endpoints"]["/reply"]["parameters"]]
-    assert params == ["message", "place_code", "persona_value", "lang_code"]
-    status, events = call(url, "reply", ["Can I sue someone who posted my nudes?", "", "victim", ""])
+    # The fifth is the page's count of replies (a number, never their text): see the next test.
+    assert params == ["message", "place_code", "persona_value", "lang_code", "replies"]
+    status, events = call(url, "reply", ["Can I sue someone who posted my nudes?", "", "victim", "", 0])
     assert status == 200 and "6851" in events
     assert json.dumps(MARKER) not in events
+
+
+def test_a_page_whose_conversation_this_process_lost_is_told_and_starts_afresh(server):
+    # What a person sees when the replica holding their conversation died and the balancer sent
+    # them to this one: their page has had replies, this process has no conversation for it.
+    url, logs = server
+    status, events = call(url, "reply", ["and can I sue them?", "", "victim", "", 3])
+    assert status == 200 and "lost the thread of our conversation" in events
+    status, events = call(url, "reply", ["y puedo demandarlos?", "", "victim", "", 2])
+    assert status == 200 and json.dumps("perdí el hilo")[1:-1] in events  # the stream escapes non-ASCII
+    status, events = call(url, "reply", ["Can I sue someone who posted my nudes?", "", "victim", "", 0])
+    assert status == 200 and "lost the thread" not in events
