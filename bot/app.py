@@ -187,6 +187,10 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
                 final = piece
             else:
                 streamed += piece
+                if streamed != piece and assistant.llm is None:
+                    continue  # offline, the rest comes within ~50 ms: sent once, with the end
+                # The first piece at once (a crisis reply's lines come first); with a model, each
+                # verified sentence as it is ready.
                 chat[-1]["content"] = _with_note(streamed, lost, final, lang_code)
                 yield chat, chat, gr.update(), history, "", *letter_updates(None), count
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a person mid-crisis

