@@ -25,11 +25,12 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     crosstalk: list[str] = field(default_factory=list)
+    served_by: dict[str, int] = field(default_factory=dict)  # behind a balancer: sessions per replica cookie
     wall_s: float = 0.0
 
     def summary(self) -> dict:
         lat = sorted(self.latencies)
-        return {"answers": len(lat), "errors": self.errors, "crosstalk": self.crosstalk,
+        return {"answers": len(lat), "errors": self.errors, "crosstalk": self.crosstalk, "served_by": self.served_by,
                 "p50_s": round(statistics.median(lat), 3) if lat else None,
                 "p95_s": round(lat[int(0.95 * (len(lat) - 1))], 3) if lat else None,
                 "wall_s": round(self.wall_s, 2),
@@ -70,11 +71,16 @@ async def _ask(client: httpx.AsyncClient, url: str, fn: int, session: str, quest
 
 
 async def _session(url: str, fn: int, code: str, name: str, rounds: int, result: LoadResult,
-                   start: asyncio.Event) -> None:
+                   start: asyncio.Event, cookie: str) -> None:
     session = secrets.token_hex(6)
     async with httpx.AsyncClient(timeout=httpx.Timeout(180, connect=30)) as client:
         await start.wait()
         try:
+            # The page first, as a browser loads it: behind a balancer this sets the sticky
+            # cookie, which the client's cookie jar then sends with every request.
+            (await client.get(f"{url}/")).raise_for_status()
+            if replica := client.cookies.get(cookie):
+                result.served_by[replica] = result.served_by.get(replica, 0) + 1
             for turn in range(rounds):
                 t0 = time.perf_counter()
                 text = await _ask(client, url, fn, session, f"What does {name} law say about sharing intimate images?", turn)
@@ -85,10 +91,11 @@ async def _session(url: str, fn: int, code: str, name: str, rounds: int, result:
             result.errors.append(f"{name}: {type(exc).__name__}: {str(exc)[:160]}")
 
 
-async def _drive(url: str, states: list[tuple[str, str]], rounds: int) -> LoadResult:
+async def _drive(url: str, states: list[tuple[str, str]], rounds: int, cookie: str) -> LoadResult:
     fn, _ = await asyncio.to_thread(reply_endpoint, url)
     result, start = LoadResult(), asyncio.Event()
-    tasks = [asyncio.create_task(_session(url, fn, code, name, rounds, result, start)) for code, name in states]
+    tasks = [asyncio.create_task(_session(url, fn, code, name, rounds, result, start, cookie))
+             for code, name in states]
     await asyncio.sleep(0.1)
     t0 = time.perf_counter()
     start.set()
@@ -97,7 +104,8 @@ async def _drive(url: str, states: list[tuple[str, str]], rounds: int) -> LoadRe
     return result
 
 
-def drive(url: str, states: list[tuple[str, str]], rounds: int) -> LoadResult:
+def drive(url: str, states: list[tuple[str, str]], rounds: int, cookie: str = "RECOURSE_REPLICA") -> LoadResult:
     """One session per (state code, state name), all at once, `rounds` questions each about
-    that state; an answer that does not name its session's state counts as cross-talk."""
-    return asyncio.run(_drive(url.rstrip("/"), states, rounds))
+    that state; an answer that does not name its session's state counts as cross-talk.
+    `cookie`: the balancer's sticky cookie, to count sessions per replica."""
+    return asyncio.run(_drive(url.rstrip("/"), states, rounds, cookie))
