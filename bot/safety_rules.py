@@ -106,11 +106,15 @@ DANGER_STRONG = rx(
     r"\b(hiding|hid) (in|at|under) (the|my|a|our|her)\b", r"\b(i'?m|i am) (in danger|not safe)\b(?! from myself)", r"\bin (immediate )?danger\b",
     r"\bafraid for my life\b", r"\bhelp\b.{0,10}\b(he'?s|she'?s) (here|hitting|outside)\b", r"\blook out your window\b",
     r"\bwon'?t (let me leave|leave)\b", r"\b(standing|is) (right )?over me\b", r"\b(coming back|come back) .{0,30}\b(to )?(deal with|get|hurt) me\b",
+    # Someone is threatening them now and they cannot speak (someone may be listening):
+    # emergency lines with a text option first ("threatening me right now, I can't talk").
+    r"\b(threaten\w*|hurt\w*|yell\w*|scream\w*)\b.{0,30}\b(right now|rn)\b.{0,30}\b(i )?(can'?t|cannot|can not) (talk|speak)\b(?! (to|about|with))",
+    r"\b(i )?(can'?t|cannot|can not) (talk|speak)\b(?! (to|about|with)).{0,20}\b(he|she|they)('s| is| are) (here|listening|next to me|in the (room|house))\b",
     # Spanish
     r"\b(me va a|va a|me quiere) (matar|lastimar|pegar|golpear|romper)", r"\b(está|esta) (afuera|aquí|aqui|en (la|mi) (casa|puerta))",
     r"\b(viene|va) (para acá|hacia acá|en camino)\b", r"\bestoy en peligro\b", r"\b(arma|cuchillo|pistola)\b",
     r"\b(me (acaba de )?(pegó|pego|golpeó|golpeo)|me está (pegando|golpeando|siguiendo))", r"\b(abrir|golpeando|tocando) (mi |la )?puerta\b",
-    r"\bsigue en (la|mi) casa\b", r"\b(está|esta) (rompiendo|tirando|pateando|forzando) la puerta\b", r"在來(我家)?的路上", r"\bayuda,? (está|esta) aquí\b",
+    r"\bme (está|esta) amenazando (ahora|ahorita)( mismo)?\b.{0,30}\bno puedo hablar\b", r"\bsigue en (la|mi) casa\b", r"\b(está|esta) (rompiendo|tirando|pateando|forzando) la puerta\b", r"在來(我家)?的路上", r"\bayuda,? (está|esta) aquí\b",
     # Traditional Chinese
     r"要殺我|在我家(門外|樓下|外面)|在門外|樓下|我有危險|我很危險|拿著刀|有槍|(正在)?打我|轉(我的)?門把|在過來的路上|在路上.{0,6}(來|過來)|(闖|衝)進",
 )
