@@ -35,7 +35,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,18 +96,6 @@ backend replicas
     http-check expect status 200
 {servers}
 """
-
-
-@dataclass
-class Run:
-    sessions: int
-    latencies: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    crosstalk: list[str] = field(default_factory=list)
-    served_by: dict[str, int] = field(default_factory=dict)
-    after_kill: list[dict] = field(default_factory=list)
-    last_answer: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def session_client(lb: str, replica_cookie: dict | None = None):
@@ -200,7 +187,6 @@ def run(sessions: int, index_dir: Path | None = None) -> dict:
 
         every = sorted(US_STATES.items())
         states = [every[i % len(every)] for i in range(sessions)]
-        result = Run(sessions)
         names = {name for _, name in states}
         generation_before = healthz(replicas["r1"])["generation"]
 
@@ -227,10 +213,8 @@ def run(sessions: int, index_dir: Path | None = None) -> dict:
                     seen[name] = time.perf_counter() - ingest_done
             time.sleep(0.1)
         loader.join()
-        load = held[0]
-        result.latencies, result.errors, result.crosstalk, result.served_by = (
-            load.latencies, load.errors, load.crosstalk, load.served_by)
-        wall = load.wall_s
+        result = held[0]
+        wall = result.wall_s
 
         # A replica dies mid-conversation: sessions it served ask their next question.
         killed: list[dict] = []
