@@ -167,7 +167,7 @@ def reply_stream(assistant: Assistant, message, chat: list, history: list, place
     """The chat's one handler: streams the answer; whatever fails, the person gets a calm
     sentence and people to talk to, never an error toast (and the log gets the type only).
     `replies` is the page's count of replies so far: with no conversation here, it means this
-    process lost the page's conversation, and the reply begins by saying so."""
+    process lost the page's conversation, and the reply ends by saying so (`_with_note`)."""
     message = message if isinstance(message, str) else ""
     lost = not chat and _count(replies) > 0
     if lost:

@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,17 +36,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+from quality.bench import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMA = Path(sys.executable).parent / "chroma"
 COOKIE = "RECOURSE_REPLICA"
 CHANGED_SOURCE = "guides/self-care.md"
 MARKER = "Replica check sentence."
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float) -> None:
